@@ -1,0 +1,172 @@
+import CLibical
+
+/// One RRULE (or EXRULE), iterated by libical, with the parts libical 3.0.16 gets wrong
+/// done here: `BYSETPOS` on WEEKLY, DAILY and HOURLY rules (libical issue #795) is applied
+/// by grouping libical's instances into their periods, and `COUNT` rules (which libical
+/// cannot start mid-way) are expanded once, at load time.
+///
+/// `@unchecked Sendable` (below): the libical struct's only pointer, `rscale`, is always nil.
+struct RecurrenceRule {
+    /// Sent to libical. When BYSETPOS is applied here, it and COUNT are stripped from it.
+    private var rule: icalrecurrencetype
+    /// BYSETPOS values applied here (empty when libical applies them itself).
+    private let setPositions: [Int]
+    private let period: icalrecurrencetype_frequency
+    /// Week start as 0 = Sunday … 6 = Saturday.
+    private let weekStart: Int
+    /// Every instance of a COUNT rule, in order.
+    private var countedInstances: [LocalDateTime]?
+
+    /// Most instances one COUNT rule may produce; a larger COUNT is cut here.
+    static let maximumCount = 100_000
+
+    /// Iterations without an instance after which a rule is given up on (a rule that can
+    /// never match, such as BYMONTHDAY=31;BYMONTH=2, would otherwise run to the year 2582).
+    static let maximumBarrenSteps = 100_000
+
+    /// Call inside `Libical.serialized`.
+    init(_ source: icalrecurrencetype, dtstart: icaltimetype) {
+        rule = source
+        let positions = Self.values(of: source.by_set_pos).map(Int.init)
+        let frequency = source.freq
+        let manual = !positions.isEmpty && [ICAL_WEEKLY_RECURRENCE, ICAL_DAILY_RECURRENCE, ICAL_HOURLY_RECURRENCE].contains(frequency)
+        setPositions = manual ? positions : []
+        period = frequency
+        let wkst = Int(source.week_start.rawValue)
+        weekStart = wkst == 0 ? 1 : wkst - 1
+        if manual {
+            withUnsafeMutableBytes(of: &rule.by_set_pos) { raw in
+                for i in 0..<(raw.count / 2) { raw.storeBytes(of: Int16(ICAL_RECURRENCE_ARRAY_MAX.rawValue), toByteOffset: i * 2, as: Int16.self) }
+            }
+        }
+        if source.count > 0 {
+            let limit = min(Int(source.count), Self.maximumCount)
+            if manual { rule.count = 0 }
+            var all: [LocalDateTime] = []
+            forEachRaw(dtstart: dtstart, from: nil) { local in
+                all.append(local)
+                return all.count < limit
+            }
+            countedInstances = all
+        }
+    }
+
+    /// The last instance of a COUNT rule; nil for rules without COUNT.
+    var lastCountedStart: LocalDateTime? { countedInstances?.last }
+
+    /// Calls `body` with every instance whose wall-clock start is in `[from, to)`, in order.
+    /// `dtstart` must carry the master's zone. Call inside `Libical.serialized`.
+    func forEach(dtstart: icaltimetype, from: LocalDateTime, to: LocalDateTime, _ body: (LocalDateTime) -> Void) {
+        if let all = countedInstances {
+            var index = all.partitioningIndex { $0 >= from }
+            while index < all.count, all[index] < to {
+                body(all[index])
+                index += 1
+            }
+            return
+        }
+        forEachRaw(dtstart: dtstart, from: periodStart(of: from)) { local in
+            guard local < to else { return false }
+            if local >= from { body(local) }
+            return true
+        }
+    }
+
+    /// Iterates libical's instances (with BYSETPOS applied here when needed) until `body`
+    /// returns false.
+    private func forEachRaw(dtstart: icaltimetype, from: LocalDateTime?, _ body: (LocalDateTime) -> Bool) {
+        guard let iterator = icalrecur_iterator_new(rule, dtstart) else { return }
+        defer { icalrecur_iterator_free(iterator) }
+        if let from, rule.count == 0 {
+            _ = icalrecur_iterator_set_start(iterator, from.icalTime(zone: dtstart.zone))
+        }
+        var bucket: [LocalDateTime] = []
+        var bucketKey = Int64.min
+        var lastValue = Int64.min
+        var steps = 0
+        func flush() -> Bool {
+            defer { bucket.removeAll(keepingCapacity: true) }
+            for local in select(from: bucket) where !body(local) { return false }
+            return true
+        }
+        while true {
+            let next = icalrecur_iterator_next(iterator)
+            if icaltime_is_null_time(next) != 0 { break }
+            let local = LocalDateTime(next)
+            // libical 3.0.16 can return the same instant twice or step backwards on odd
+            // rules; never loop on that.
+            if local.seconds <= lastValue {
+                steps += 1
+                if steps > Self.maximumBarrenSteps { break }
+                continue
+            }
+            lastValue = local.seconds
+            if setPositions.isEmpty {
+                if !body(local) { return }
+                continue
+            }
+            let key = periodKey(of: local)
+            if key != bucketKey, !bucket.isEmpty {
+                if !flush() { return }
+            }
+            bucketKey = key
+            bucket.append(local)
+        }
+        if !bucket.isEmpty { _ = flush() }
+    }
+
+    private func select(from bucket: [LocalDateTime]) -> [LocalDateTime] {
+        var picked: [LocalDateTime] = []
+        for position in setPositions {
+            let index = position > 0 ? position - 1 : bucket.count + position
+            if index >= 0, index < bucket.count { picked.append(bucket[index]) }
+        }
+        return Array(Set(picked)).sorted()
+    }
+
+    /// The start of the BYSETPOS period containing `local` (so iteration begins with a whole period).
+    private func periodStart(of local: LocalDateTime) -> LocalDateTime {
+        guard !setPositions.isEmpty else { return local }
+        return LocalDateTime(seconds: periodKey(of: local))
+    }
+
+    private func periodKey(of local: LocalDateTime) -> Int64 {
+        switch period {
+        case ICAL_WEEKLY_RECURRENCE:
+            let back = Int64((local.weekday - weekStart + 7) % 7)
+            return (local.dayNumber - back) * 86_400
+        case ICAL_DAILY_RECURRENCE:
+            return local.dayNumber * 86_400
+        default:
+            return local.seconds.floorDiv(3600) * 3600
+        }
+    }
+
+    /// The values of one of libical's BY* arrays (terminated by ICAL_RECURRENCE_ARRAY_MAX).
+    static func values<T>(of array: T) -> [Int16] {
+        withUnsafeBytes(of: array) { raw in
+            var result: [Int16] = []
+            for i in 0..<(raw.count / 2) {
+                let value = raw.load(fromByteOffset: i * 2, as: Int16.self)
+                if value == Int16(ICAL_RECURRENCE_ARRAY_MAX.rawValue) { break }
+                result.append(value)
+            }
+            return result
+        }
+    }
+}
+
+extension RecurrenceRule: @unchecked Sendable {}
+
+extension Array {
+    /// The first index whose element satisfies `predicate`, for a predicate that is false
+    /// then true along the array (binary search).
+    func partitioningIndex(where predicate: (Element) -> Bool) -> Int {
+        var low = 0, high = count
+        while low < high {
+            let mid = (low + high) / 2
+            if predicate(self[mid]) { high = mid } else { low = mid + 1 }
+        }
+        return low
+    }
+}
