@@ -37,8 +37,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChangeCalendarTests",
-            dependencies: ["ChangeCalendar"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["ChangeCalendar"]
         ),
     ],
     swiftLanguageModes: [.v6]

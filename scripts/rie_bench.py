@@ -17,7 +17,8 @@ Prints one JSON object on stdout:
 UTC; `windows` counts those left after the engine's filtering rules
 (cancelled, zero-length and advisory instances dropped, exact overlap).
 `expand_seconds` covers of() (which includes X-WR-TIMEZONE normalisation and
-series set-up) plus between().
+series set-up) plus between(). `max_rss_mb` is the peak of the whole process,
+including the untimed parse of the full file when --cut is given.
 """
 
 from __future__ import annotations

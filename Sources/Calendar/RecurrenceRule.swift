@@ -16,6 +16,9 @@ struct RecurrenceRule {
     private let weekStart: Int
     /// Every instance of a COUNT rule, in order.
     private var countedInstances: [LocalDateTime]?
+    /// The rule's simple BY* constraints, re-checked on what libical returns: 3.0.16 has
+    /// edge cases (YEARLY with BYWEEKNO, for one) where it yields days the rule excludes.
+    private let constraints: Constraints
 
     /// Most instances one COUNT rule may produce; a larger COUNT is cut here.
     static let maximumCount = 100_000
@@ -32,6 +35,7 @@ struct RecurrenceRule {
         let manual = !positions.isEmpty && [ICAL_WEEKLY_RECURRENCE, ICAL_DAILY_RECURRENCE, ICAL_HOURLY_RECURRENCE].contains(frequency)
         setPositions = manual ? positions : []
         period = frequency
+        constraints = Constraints(source)
         let wkst = Int(source.week_start.rawValue)
         weekStart = wkst == 0 ? 1 : wkst - 1
         if manual {
@@ -93,6 +97,7 @@ struct RecurrenceRule {
             let next = icalrecur_iterator_next(iterator)
             if icaltime_is_null_time(next) != 0 { break }
             let local = LocalDateTime(next)
+            if !constraints.admits(local) { continue }
             // libical 3.0.16 can return the same instant twice or step backwards on odd
             // rules; never loop on that.
             if local.seconds <= lastValue {
@@ -157,6 +162,44 @@ struct RecurrenceRule {
 }
 
 extension RecurrenceRule: @unchecked Sendable {}
+
+extension RecurrenceRule {
+    /// BYMONTH, BYDAY (its weekday), BYMONTHDAY, BYHOUR, BYMINUTE and BYSECOND as bit masks.
+    struct Constraints {
+        var months: UInt16 = 0
+        var weekdays: UInt8 = 0
+        var monthDays: [Int] = []
+        var hours: UInt32 = 0
+        var minutes: UInt64 = 0
+        var seconds: UInt64 = 0
+
+        init(_ rule: icalrecurrencetype) {
+            for value in RecurrenceRule.values(of: rule.by_month) { months |= 1 << UInt16(icalrecurrencetype_month_month(value) & 15) }
+            for value in RecurrenceRule.values(of: rule.by_day) {
+                let weekday = Int(icalrecurrencetype_day_day_of_week(value).rawValue)   // 1 = Sunday
+                if (1...7).contains(weekday) { weekdays |= 1 << UInt8(weekday - 1) }
+            }
+            monthDays = RecurrenceRule.values(of: rule.by_month_day).map(Int.init)
+            for value in RecurrenceRule.values(of: rule.by_hour) where (0..<24).contains(value) { hours |= 1 << UInt32(value) }
+            for value in RecurrenceRule.values(of: rule.by_minute) where (0..<60).contains(value) { minutes |= 1 << UInt64(value) }
+            for value in RecurrenceRule.values(of: rule.by_second) where (0..<60).contains(value) { seconds |= 1 << UInt64(value) }
+        }
+
+        func admits(_ local: LocalDateTime) -> Bool {
+            let f = local.fields
+            if months != 0, months & (1 << UInt16(f.month)) == 0 { return false }
+            if weekdays != 0, weekdays & (1 << UInt8(local.weekday)) == 0 { return false }
+            if hours != 0, hours & (1 << UInt32(f.hour)) == 0 { return false }
+            if minutes != 0, minutes & (1 << UInt64(f.minute)) == 0 { return false }
+            if seconds != 0, seconds & (1 << UInt64(f.second)) == 0 { return false }
+            if !monthDays.isEmpty {
+                let length = Int(icaltime_days_in_month(Int32(f.month), Int32(f.year)))
+                if !monthDays.contains(where: { $0 == f.day || $0 == f.day - length - 1 }) { return false }
+            }
+            return true
+        }
+    }
+}
 
 extension Array {
     /// The first index whose element satisfies `predicate`, for a predicate that is false

@@ -23,7 +23,10 @@ struct ZoneResolver {
     private var resolved: [String: Zone] = [:]
 
     init(embeddedTimeZones: [String: OpaquePointer] = [:]) {
-        embeddedComponents = embeddedTimeZones
+        for (tzid, component) in embeddedTimeZones {
+            embeddedComponents[tzid] = component
+            embeddedComponents[Self.clean(tzid)] = embeddedComponents[Self.clean(tzid)] ?? component
+        }
     }
 
     mutating func resolve(_ tzid: String) -> Zone? {

@@ -1,0 +1,43 @@
+# schedulerd — the two commands a newcomer needs are `make run` and `make test`.
+SWIFT        ?= swift
+BIN          := .build/debug/schedulerd
+APT_PACKAGES := libical-dev libsqlite3-dev pkg-config tzdata
+PY_PACKAGES  := recurring-ical-events icalendar
+
+.PHONY: run test build deps bench fuzz differential clean
+
+## run: install what is missing, build, and check the example calendars (state now, next transitions)
+run: deps build
+	$(BIN) calendar check config/calendars/*.ics
+
+## test: the whole suite: unit tests (with the fuzz corpus) and the recurring-ical-events differential
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	$(SWIFT) build --product schedulerd
+	scripts/differential.sh $(BIN)
+
+build:
+	$(SWIFT) build --product schedulerd
+
+## deps: system packages (installed with apt-get when run as root, else named)
+deps:
+	@scripts/ensure-deps.sh $(APT_PACKAGES)
+
+## bench: release-build benchmarks; prints the figures the issues ask for
+bench: deps
+	$(SWIFT) build -c release --product CalendarBenchmark
+	$(SWIFT) build -c release --product schedulerd
+	.build/release/CalendarBenchmark
+
+## fuzz: the mutation fuzzer on its own, with more cases (FUZZ_CASES, default 100000)
+fuzz: deps
+	$(SWIFT) build --build-tests
+	FUZZ_CASES=$${FUZZ_CASES:-100000} $(SWIFT) test --skip-build --filter MutationFuzzTests
+
+## differential: compare instance windows with recurring-ical-events on its 95 test calendars
+differential: build
+	scripts/differential.sh $(BIN)
+
+clean:
+	rm -rf .build
