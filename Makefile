@@ -13,9 +13,9 @@ run: deps build
 ## test: the whole suite: unit tests (with the fuzz corpus) and the recurring-ical-events differential
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
 	$(SWIFT) build --product schedulerd
 	scripts/differential.sh $(BIN)
+	$(SWIFT) test --skip-build
 
 build:
 	$(SWIFT) build --product schedulerd

@@ -64,7 +64,7 @@ extension EventRecord {
         propertyLines = outline?.propertyLines ?? [:]
         uid = Libical.string(icalcomponent_get_uid(comp)) ?? ""
         summary = Libical.string(icalcomponent_get_summary(comp)) ?? ""
-        sequence = Int(icalcomponent_get_sequence(comp))
+        sequence = icalcomponent_get_first_property(comp, ICAL_SEQUENCE_PROPERTY) == nil ? -1 : Int(icalcomponent_get_sequence(comp))
         isCancelled = icalcomponent_get_status(comp) == ICAL_STATUS_CANCELLED
         isAdvisory = false
         recurrenceRules = []

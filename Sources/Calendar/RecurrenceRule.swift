@@ -30,6 +30,14 @@ struct RecurrenceRule {
     /// Call inside `Libical.serialized`.
     init(_ source: icalrecurrencetype, dtstart: icaltimetype) {
         rule = source
+        if source.until.is_date != 0, dtstart.zone == nil, dtstart.hour == 0, dtstart.minute == 0 {
+            // All-day series are iterated as floating midnights (see Series); a DATE UNTIL is
+            // inclusive of its day, which libical loses when comparing a DATE with a DATE-TIME.
+            // (A DATE UNTIL on a DATE-TIME series stays libical's: midnight, as RIE reads it.)
+            rule.until.is_date = 0
+            rule.until.hour = 23; rule.until.minute = 59; rule.until.second = 59
+            rule.until.zone = dtstart.zone
+        }
         let positions = Self.values(of: source.by_set_pos).map(Int.init)
         let frequency = source.freq
         let manual = !positions.isEmpty && [ICAL_WEEKLY_RECURRENCE, ICAL_DAILY_RECURRENCE, ICAL_HOURLY_RECURRENCE].contains(frequency)

@@ -50,6 +50,9 @@ struct Series: Sendable {
     var zone: Zone
     var isAllDay: Bool
     var start: LocalDateTime
+    /// False when every RRULE ends (UNTIL) before DTSTART: such a series has no instances
+    /// from DTSTART (what recurring-ical-events and the calendar clients show).
+    var startIsInstance: Bool
     var length: InstanceLength
     var rules: [RecurrenceRule]
     var exclusionRules: [RecurrenceRule]
@@ -73,6 +76,8 @@ struct Series: Sendable {
 
     /// Appends the instances overlapping `[from, to)`. Call inside `Libical.serialized`.
     func appendOccurrences(from: Int64, to: Int64, index: Int32, into out: inout [Occurrence]) {
+        let firstOfSeries = out.count
+        defer { if !overrideWindows.isEmpty { Self.removeDuplicates(in: &out, from: firstOfSeries) } }
         for window in overrideWindows where window.start < to && window.end > from {
             out.append(Occurrence(start: window.start, end: window.end, series: index))
         }
@@ -82,7 +87,7 @@ struct Series: Sendable {
 
         var starts: [LocalDateTime] = []
         var explicitEnds: [Int64: Int64] = [:]
-        starts.append(start)
+        if startIsInstance { starts.append(start) }
         for extra in extraStarts {
             starts.append(extra.local)
             if let end = extra.end { explicitEnds[extra.local.seconds] = end }
@@ -126,5 +131,17 @@ struct Series: Sendable {
                 out.append(Occurrence(start: startInstant, end: endInstant, series: index))
             }
         }
+    }
+
+    /// Overrides moved onto the same slot (or onto a regular instance) name one instance.
+    private static func removeDuplicates(in out: inout [Occurrence], from first: Int) {
+        guard out.count - first > 1 else { return }
+        var own = Array(out[first...])
+        own.sort { ($0.start, $0.end) < ($1.start, $1.end) }
+        var unique: [Occurrence] = []
+        for item in own where unique.last.map({ $0.start != item.start || $0.end != item.end }) ?? true {
+            unique.append(item)
+        }
+        out.replaceSubrange(first..., with: unique)
     }
 }

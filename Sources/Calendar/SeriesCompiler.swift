@@ -17,8 +17,9 @@ struct SeriesCompiler {
             if record.recurrenceID != nil {
                 overrides[key, default: []].append(record)
             } else if let existing = masters[key] {
-                // A series published again: the highest SEQUENCE wins, a tie goes to the later one.
-                if record.sequence >= existing.sequence { masters[key] = record }
+                // A series published again: the highest SEQUENCE wins; on a tie the first stays
+                // (as recurring-ical-events decides; a missing SEQUENCE ranks below 0).
+                if record.sequence > existing.sequence { masters[key] = record }
             } else {
                 masters[key] = record
                 masterOrder.append(key)
@@ -53,7 +54,7 @@ struct SeriesCompiler {
             guard let id = record.recurrenceID else { continue }
             let key = "\(id.local.seconds)|\(id.isDate)|\(id.frame)"
             if let existing = byID[key] {
-                if record.sequence >= existing.sequence { byID[key] = record }
+                if record.sequence > existing.sequence { byID[key] = record }
             } else {
                 byID[key] = record
                 order.append(key)
@@ -73,7 +74,7 @@ struct SeriesCompiler {
 
         var series = Series(
             uid: master.uid, summary: master.summary, zone: zone, isAllDay: isAllDay, start: startLocal,
-            length: length,
+            startIsInstance: true, length: length,
             rules: master.recurrenceRules.map { RecurrenceRule($0, dtstart: dtstart) },
             exclusionRules: master.exclusionRules.map { RecurrenceRule($0, dtstart: dtstart) },
             extraStarts: [], excludedInstants: [], excludedDays: [], futureChanges: [], overrideWindows: [],
@@ -102,16 +103,30 @@ struct SeriesCompiler {
             }
         }
 
+        if !master.recurrenceRules.isEmpty, master.recurrenceDates.isEmpty,
+           master.recurrenceRules.allSatisfy({ rule in
+               guard rule.count == 0, icaltime_is_null_time(rule.until) == 0 else { return false }
+               let until = LocalDateTime(rule.until)
+               let untilInstant = icaltime_is_utc(rule.until) != 0 ? until.seconds
+                   : zone.instant(of: rule.until.is_date != 0 ? until.adding(days: 1, seconds: -1) : until)
+               return untilInstant < startInstant
+           }) {
+            series.startIsInstance = false
+        }
+
         var overrideEnds: [Int64] = []
         for override in overrides {
             guard let id = override.recurrenceID else { continue }
             let idInstant: Int64
             if isAllDay || id.isDate {
+                // An override of an instance the master excludes is gone with it.
+                if series.excludedDays.contains(id.local.dayNumber) { continue }
                 series.excludedDays.insert(id.local.dayNumber)
                 idInstant = zone.instant(of: id.local.midnight)
             } else {
                 let (idZone, idLocal) = try place(id, fallback: zone, in: override, property: "RECURRENCE-ID")
                 idInstant = idZone.instant(of: idLocal)
+                if series.excludedInstants.contains(idInstant) || series.excludedDays.contains(zone.local(of: idInstant).dayNumber) { continue }
                 series.excludedInstants.insert(idInstant)
             }
             let window = try singleWindow(of: override, inheriting: length, masterZone: zone)
