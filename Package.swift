@@ -23,6 +23,10 @@ let package = Package(
             dependencies: ["CLibical"],
             path: "Sources/Calendar"
         ),
+        .target(
+            name: "EventBus",
+            path: "Sources/EventBus"
+        ),
         .executableTarget(
             name: "schedulerd",
             dependencies: [
@@ -35,9 +39,18 @@ let package = Package(
             dependencies: ["ChangeCalendar", "CLibical"],
             path: "Benchmarks/CalendarBenchmark"
         ),
+        .executableTarget(
+            name: "EventBusBenchmark",
+            dependencies: ["EventBus"],
+            path: "Benchmarks/EventBusBenchmark"
+        ),
+        .testTarget(
+            name: "EventBusTests",
+            dependencies: ["EventBus"]
+        ),
         .testTarget(
             name: "ChangeCalendarTests",
-            dependencies: ["ChangeCalendar"]
+            dependencies: ["ChangeCalendar", "CLibical"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -139,7 +139,7 @@ extension EventRecord {
         while let p = e {
             defer { e = icalcomponent_get_next_property(comp, ICAL_XLICERROR_PROPERTY) }
             guard let text = Libical.string(icalproperty_get_xlicerror(p)),
-                  let property = affectedProperty(text), timingProperties.contains(property) else { continue }
+                  let property = affectedProperty(text), ICSOutline.timingProperties.contains(property) else { continue }
             let reason = text.components(separatedBy: ". Removing").first ?? text
             let raw = text.components(separatedBy: "Removing entire property:").dropFirst().first?.trimmed ?? ""
             let code: CalendarError.Code = property.hasSuffix("RULE") ? .invalidRecurrenceRule : .invalidDate
@@ -148,9 +148,6 @@ extension EventRecord {
             throw CalendarError(code: code, line: lines[property] ?? beginLine, message: message)
         }
     }
-
-    private static let timingProperties: Set<String> = ["DTSTART", "DTEND", "DURATION", "RRULE", "EXRULE",
-                                                        "RDATE", "EXDATE", "RECURRENCE-ID"]
 
     /// "Can't parse as DATE-TIME value in DTSTART property. Removing …" → "DTSTART".
     static func affectedProperty(_ message: String) -> String? {

@@ -8,7 +8,7 @@
 struct ICSOutline {
     struct Event {
         var beginLine: Int
-        /// First line of each property of the VEVENT itself (not of nested VALARMs).
+        /// First line of each timing property of the VEVENT itself (not of nested VALARMs).
         var propertyLines: [String: Int] = [:]
     }
 
@@ -16,6 +16,9 @@ struct ICSOutline {
         var line: Int
         var value: String
     }
+
+    /// The VEVENT properties whose lines errors point at.
+    static let timingProperties: Set<String> = ["DTSTART", "DTEND", "DURATION", "RRULE", "EXRULE", "RDATE", "EXDATE", "RECURRENCE-ID"]
 
     /// VEVENTs in document order (the order libical keeps them in).
     var events: [Event] = []
@@ -62,9 +65,16 @@ struct ICSOutline {
             func value() -> String {
                 colon < end ? String(decoding: UnsafeBufferPointer(rebasing: bytes[(colon + 1)..<end]), as: UTF8.self) : ""
             }
+            /// The value with surrounding blanks removed, upper-cased (component names).
+            func componentName() -> String {
+                var a = colon + 1, b = end
+                while a < b, bytes[a] == 0x20 || bytes[a] == 0x09 { a += 1 }
+                while b > a, bytes[b - 1] == 0x20 || bytes[b - 1] == 0x09 { b -= 1 }
+                return a < b ? String(decoding: UnsafeBufferPointer(rebasing: bytes[a..<b]), as: UTF8.self).uppercased() : ""
+            }
 
             if !sawCalendar {
-                guard name == "BEGIN", value().trimmed.uppercased() == "VCALENDAR" else {
+                guard name == "BEGIN", componentName() == "VCALENDAR" else {
                     let shown = String(decoding: UnsafeBufferPointer(rebasing: bytes[position..<end]), as: UTF8.self).prefix(40)
                     throw CalendarError(code: .notICalendar, line: lineNumber,
                                         message: "not an iCalendar file: expected BEGIN:VCALENDAR, found '\(shown)'")
@@ -73,11 +83,11 @@ struct ICSOutline {
             }
             switch name {
             case "BEGIN":
-                let component = value().trimmed.uppercased()
+                let component = componentName()
                 stack.append((component, lineNumber))
                 if component == "VEVENT" { outline.events.append(Event(beginLine: lineNumber)) }
             case "END":
-                let component = value().trimmed.uppercased()
+                let component = componentName()
                 guard let open = stack.popLast() else {
                     throw CalendarError(code: .unterminatedComponent, line: lineNumber,
                                         message: "END:\(component) without a matching BEGIN:\(component)")
@@ -88,7 +98,7 @@ struct ICSOutline {
                 }
             default:
                 guard let top = stack.last else { continue }   // text after END:VCALENDAR is ignored
-                if top.name == "VEVENT" {
+                if top.name == "VEVENT", Self.timingProperties.contains(name) {
                     let index = outline.events.count - 1
                     if outline.events[index].propertyLines[name] == nil { outline.events[index].propertyLines[name] = lineNumber }
                 } else if top.name == "VCALENDAR", stack.count == 1, outline.calendarProperties[name] == nil {
@@ -109,7 +119,10 @@ struct ICSOutline {
 }
 
 extension StringProtocol {
+    /// Without leading and trailing blanks (spaces and tabs).
     var trimmed: String {
-        String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+        guard let first = firstIndex(where: { $0 != " " && $0 != "\t" }),
+              let last = lastIndex(where: { $0 != " " && $0 != "\t" }) else { return "" }
+        return String(self[first...last])
     }
 }

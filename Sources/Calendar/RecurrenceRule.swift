@@ -16,6 +16,8 @@ struct RecurrenceRule {
     private let weekStart: Int
     /// Every instance of a COUNT rule, in order.
     private var countedInstances: [LocalDateTime]?
+    /// Set when the rule is a plain DAILY/WEEKLY rule stepped in Swift instead of libical.
+    private var simple: SimpleRule?
     /// The rule's simple BY* constraints, re-checked on what libical returns: 3.0.16 has
     /// edge cases (YEARLY with BYWEEKNO, for one) where it yields days the rule excludes.
     private let constraints: Constraints
@@ -27,8 +29,9 @@ struct RecurrenceRule {
     /// never match, such as BYMONTHDAY=31;BYMONTH=2, would otherwise run to the year 2582).
     static let maximumBarrenSteps = 100_000
 
-    /// Call inside `Libical.serialized`.
-    init(_ source: icalrecurrencetype, dtstart: icaltimetype) {
+    /// Call inside `Libical.serialized`. `zone` is the series' zone (nil for all-day series,
+    /// whose dates are iterated as floating midnights); `useSimplePath: false` forces libical.
+    init(_ source: icalrecurrencetype, dtstart: icaltimetype, zone: Zone?, useSimplePath: Bool = true) {
         rule = source
         if source.until.is_date != 0, dtstart.zone == nil, dtstart.hour == 0, dtstart.minute == 0 {
             // All-day series are iterated as floating midnights (see Series); a DATE UNTIL is
@@ -50,6 +53,15 @@ struct RecurrenceRule {
             withUnsafeMutableBytes(of: &rule.by_set_pos) { raw in
                 for i in 0..<(raw.count / 2) { raw.storeBytes(of: Int16(ICAL_RECURRENCE_ARRAY_MAX.rawValue), toByteOffset: i * 2, as: Int16.self) }
             }
+        }
+        if useSimplePath {
+            var untilLocal: LocalDateTime?
+            if icaltime_is_null_time(rule.until) == 0 {
+                let until = LocalDateTime(rule.until)
+                untilLocal = icaltime_is_utc(rule.until) != 0 ? (zone ?? .utc).local(of: until.seconds)
+                    : rule.until.is_date != 0 ? until.midnight : until
+            }
+            simple = SimpleRule(rule, start: LocalDateTime(dtstart), untilLocal: untilLocal)
         }
         if source.count > 0 {
             let limit = min(Int(source.count), Self.maximumCount)
@@ -87,20 +99,48 @@ struct RecurrenceRule {
     /// Iterates libical's instances (with BYSETPOS applied here when needed) until `body`
     /// returns false.
     private func forEachRaw(dtstart: icaltimetype, from: LocalDateTime?, _ body: (LocalDateTime) -> Bool) {
-        guard let iterator = icalrecur_iterator_new(rule, dtstart) else { return }
-        defer { icalrecur_iterator_free(iterator) }
-        if let from, rule.count == 0 {
-            _ = icalrecur_iterator_set_start(iterator, from.icalTime(zone: dtstart.zone))
+        guard !setPositions.isEmpty else {
+            forEachCandidate(dtstart: dtstart, from: from, body)
+            return
         }
+        // BYSETPOS applied here: collect each period's instances, then pick the positions.
         var bucket: [LocalDateTime] = []
         var bucketKey = Int64.min
-        var lastValue = Int64.min
-        var steps = 0
         func flush() -> Bool {
             defer { bucket.removeAll(keepingCapacity: true) }
             for local in select(from: bucket) where !body(local) { return false }
             return true
         }
+        var stopped = false
+        forEachCandidate(dtstart: dtstart, from: from) { local in
+            let key = periodKey(of: local)
+            if key != bucketKey, !bucket.isEmpty, !flush() {
+                stopped = true
+                return false
+            }
+            bucketKey = key
+            bucket.append(local)
+            return true
+        }
+        if !stopped, !bucket.isEmpty { _ = flush() }
+    }
+
+    /// The rule's instances before BYSETPOS, from SimpleRule or libical, until `body` returns false.
+    private func forEachCandidate(dtstart: icaltimetype, from: LocalDateTime?, _ body: (LocalDateTime) -> Bool) {
+        if let simple {
+            simple.forEach(from: from, body)
+            return
+        }
+        guard let iterator = icalrecur_iterator_new(rule, dtstart) else { return }
+        defer { icalrecur_iterator_free(iterator) }
+        // libical 3.0.16's set_start misaligns rules with INTERVAL > 1 (a FREQ=WEEKLY;INTERVAL=4
+        // series lands on the wrong weeks; SimpleRuleTests shows it), so those are iterated
+        // from DTSTART and filtered. Plain DAILY/WEEKLY rules never get here (SimpleRule).
+        if let from, rule.count == 0, rule.interval <= 1 {
+            _ = icalrecur_iterator_set_start(iterator, from.icalTime(zone: dtstart.zone))
+        }
+        var lastValue = Int64.min
+        var steps = 0
         while true {
             let next = icalrecur_iterator_next(iterator)
             if icaltime_is_null_time(next) != 0 { break }
@@ -114,18 +154,8 @@ struct RecurrenceRule {
                 continue
             }
             lastValue = local.seconds
-            if setPositions.isEmpty {
-                if !body(local) { return }
-                continue
-            }
-            let key = periodKey(of: local)
-            if key != bucketKey, !bucket.isEmpty {
-                if !flush() { return }
-            }
-            bucketKey = key
-            bucket.append(local)
+            if !body(local) { return }
         }
-        if !bucket.isEmpty { _ = flush() }
     }
 
     private func select(from bucket: [LocalDateTime]) -> [LocalDateTime] {

@@ -75,8 +75,8 @@ struct SeriesCompiler {
         var series = Series(
             uid: master.uid, summary: master.summary, zone: zone, isAllDay: isAllDay, start: startLocal,
             startIsInstance: true, length: length,
-            rules: master.recurrenceRules.map { RecurrenceRule($0, dtstart: dtstart) },
-            exclusionRules: master.exclusionRules.map { RecurrenceRule($0, dtstart: dtstart) },
+            rules: master.recurrenceRules.map { RecurrenceRule($0, dtstart: dtstart, zone: isAllDay ? nil : zone) },
+            exclusionRules: master.exclusionRules.map { RecurrenceRule($0, dtstart: dtstart, zone: isAllDay ? nil : zone) },
             extraStarts: [], excludedInstants: [], excludedDays: [], futureChanges: [], overrideWindows: [],
             firstStart: startInstant, lastEnd: nil, lookBack: length.upperBound, maxShift: 0)
 

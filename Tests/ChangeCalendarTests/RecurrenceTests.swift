@@ -178,3 +178,32 @@ struct RecurrenceTests {
         #expect(starts(cal, "2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z").count == 5)
     }
 }
+
+@Suite("Rules libical iterates")
+struct LibicalRuleTests {
+    @Test func monthlyIntervalStaysAlignedFarFromStart() throws {
+        // Every third month on the last Friday, from January 2020: in 2100 it must still be
+        // January, April, July, October (python-dateutil agrees).
+        let cal = try calendar(["DTSTART:20200131T090000Z\nDURATION:PT1H\nRRULE:FREQ=MONTHLY;INTERVAL=3;BYDAY=-1FR"])
+        #expect(cal.instances(from: at("2100-01-01T00:00:00Z"), to: at("2101-01-01T00:00:00Z")).map { CalendarTime.format($0.start) }
+                == ["2100-01-29T09:00:00Z", "2100-04-30T09:00:00Z", "2100-07-30T09:00:00Z", "2100-10-29T09:00:00Z"])
+    }
+
+    @Test func untilBeforeStartMeansNoInstances() throws {
+        let cal = try calendar(["DTSTART;VALUE=DATE:20231002\nRRULE:FREQ=WEEKLY;UNTIL=20231001;INTERVAL=2;BYDAY=MO"])
+        #expect(cal.instances(from: at("2023-01-01T00:00:00Z"), to: at("2024-01-01T00:00:00Z")).isEmpty)
+    }
+
+    @Test func allDayUntilDateIsInclusive() throws {
+        let cal = try calendar(["DTSTART;VALUE=DATE:20190823\nDTEND;VALUE=DATE:20190824\nRRULE:FREQ=WEEKLY;UNTIL=20190830;BYDAY=FR"])
+        #expect(cal.instances(from: at("2019-08-01T00:00:00Z"), to: at("2019-10-01T00:00:00Z")).count == 2)
+    }
+
+    @Test func overrideOfAnExcludedInstanceIsDropped() throws {
+        let cal = try calendar([
+            "UID:s\nDTSTART:20260105T090000Z\nDTEND:20260105T100000Z\nRRULE:FREQ=DAILY;COUNT=3\nEXDATE:20260106T090000Z",
+            "UID:s\nRECURRENCE-ID:20260106T090000Z\nDTSTART:20260106T150000Z\nDTEND:20260106T160000Z",
+        ])
+        #expect(cal.instances(from: at("2026-01-01T00:00:00Z"), to: at("2026-02-01T00:00:00Z")).count == 2)
+    }
+}

@@ -1,0 +1,1 @@
+// EventBus benchmark (being written).
