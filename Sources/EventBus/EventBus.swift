@@ -1,0 +1,2 @@
+/// EventBridge-compatible event patterns and rule matching (being written).
+public enum EventBus {}
