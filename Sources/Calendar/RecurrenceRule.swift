@@ -18,6 +18,10 @@ struct RecurrenceRule {
     private var countedInstances: [LocalDateTime]?
     /// Set when the rule is a plain DAILY/WEEKLY rule stepped in Swift instead of libical.
     private var simple: SimpleRule?
+    /// Where libical last ran out of instances. A rule that can never match
+    /// (`FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=31`) costs libical a quarter of a second per
+    /// iterator to discover; remembering it keeps a search across chunks from repeating that.
+    private let exhaustion = Exhaustion()
     /// The rule's simple BY* constraints, re-checked on what libical returns: 3.0.16 has
     /// edge cases (YEARLY with BYWEEKNO, for one) where it yields days the rule excludes.
     private let constraints: Constraints
@@ -131,6 +135,8 @@ struct RecurrenceRule {
             simple.forEach(from: from, body)
             return
         }
+        let origin = from ?? LocalDateTime(dtstart)
+        if let exhausted = exhaustion.from, origin >= exhausted { return }
         guard let iterator = icalrecur_iterator_new(rule, dtstart) else { return }
         defer { icalrecur_iterator_free(iterator) }
         // libical 3.0.16's set_start misaligns rules with INTERVAL > 1 (a FREQ=WEEKLY;INTERVAL=4
@@ -143,7 +149,10 @@ struct RecurrenceRule {
         var steps = 0
         while true {
             let next = icalrecur_iterator_next(iterator)
-            if icaltime_is_null_time(next) != 0 { break }
+            if icaltime_is_null_time(next) != 0 {
+                exhaustion.from = min(exhaustion.from ?? origin, origin)
+                break
+            }
             let local = LocalDateTime(next)
             if !constraints.admits(local) { continue }
             // libical 3.0.16 can return the same instant twice or step backwards on odd
@@ -200,6 +209,11 @@ struct RecurrenceRule {
 }
 
 extension RecurrenceRule: @unchecked Sendable {}
+
+/// `@unchecked Sendable`: read and written only inside `Libical.serialized`.
+final class Exhaustion: @unchecked Sendable {
+    var from: LocalDateTime?
+}
 
 extension RecurrenceRule {
     /// BYMONTH, BYDAY (its weekday), BYMONTHDAY, BYHOUR, BYMINUTE and BYSECOND as bit masks.

@@ -207,3 +207,14 @@ struct LibicalRuleTests {
         #expect(cal.instances(from: at("2026-01-01T00:00:00Z"), to: at("2026-02-01T00:00:00Z")).count == 2)
     }
 }
+
+@Suite("Rules with no instances")
+struct BarrenRuleTests {
+    @Test func ruleThatNeverMatchesEndsTheSearch() throws {
+        // February never has a 31st: only DTSTART is an instance, and asking for the next
+        // transition afterwards must answer nil rather than search every chunk to 2582 anew.
+        let cal = try calendar(["DTSTART:20260101T000000Z\nDTEND:20260101T010000Z\nRRULE:FREQ=MONTHLY;BYMONTHDAY=31;BYMONTH=2"])
+        #expect(cal.nextTransition(after: at("2026-06-01T00:00:00Z")) == nil)
+        #expect(cal.state(at: at("2026-01-01T00:30:00Z")) == .closed)
+    }
+}
