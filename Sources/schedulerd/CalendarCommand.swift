@@ -82,6 +82,20 @@ func jsonString(_ s: String) -> String {
     return out + "\""
 }
 
+/// `--from` and `--to`, shared by the commands that list a range.
+struct TimeRange: ParsableArguments {
+    @Option(help: "Start of the range (ISO 8601, inclusive).")
+    var from: String
+    @Option(help: "End of the range (ISO 8601, exclusive).")
+    var to: String
+
+    func instants() throws -> (Date, Date) {
+        let start = try parseInstant(from, option: "--from"), end = try parseInstant(to, option: "--to")
+        guard end >= start else { throw ValidationError("--to must not be before --from") }
+        return (start, end)
+    }
+}
+
 struct CalendarCheck: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
@@ -154,16 +168,12 @@ struct CalendarTransitions: ParsableCommand {
     )
 
     @OptionGroup var options: CalendarFiles
-    @Option(help: "Start of the range (ISO 8601, inclusive).")
-    var from: String
-    @Option(help: "End of the range (ISO 8601, exclusive).")
-    var to: String
+    @OptionGroup var range: TimeRange
     @Flag(help: "Print a JSON array of {\"Time\", \"State\"}.")
     var json = false
 
     func run() throws {
-        let start = try parseInstant(from, option: "--from"), end = try parseInstant(to, option: "--to")
-        guard end >= start else { throw ValidationError("--to must not be before --from") }
+        let (start, end) = try range.instants()
         let transitions = CalendarSet(try options.load().map(\.calendar)).transitions(from: start, to: end)
         if json {
             let items = transitions.map { "{\"Time\": \(jsonString(CalendarTime.format($0.instant))), \"State\": \(jsonString($0.state.rawValue))}" }
@@ -181,16 +191,12 @@ struct CalendarInstances: ParsableCommand {
     )
 
     @OptionGroup var options: CalendarFiles
-    @Option(help: "Start of the range (ISO 8601).")
-    var from: String
-    @Option(help: "End of the range (ISO 8601, exclusive).")
-    var to: String
+    @OptionGroup var range: TimeRange
     @Flag(help: "Print a JSON array of {\"uid\", \"summary\", \"start\", \"end\"}.")
     var json = false
 
     func run() throws {
-        let start = try parseInstant(from, option: "--from"), end = try parseInstant(to, option: "--to")
-        guard end >= start else { throw ValidationError("--to must not be before --from") }
+        let (start, end) = try range.instants()
         let instances = try options.load().flatMap { $0.calendar.instances(from: start, to: end) }
         if json {
             let items = instances.map {
