@@ -109,11 +109,19 @@ print("state(at:)+nextTransition(after:), \(queries) random instants 2026-2036: 
       + "p99 \(fmt(p99 * 1e6)) µs, max \(fmt(samples.last! * 1000)) ms (first query in a 48-day chunk expands it) "
       + "(target median < 20 µs) \(verdict(median < 20e-6))")
 
-// 3. A query in 2100 costs what one in 2026 costs (cold: each expands its chunk).
-let cold2026 = best(of: 3) { _ = try! CalendarSchedule(ics: text).nextTransition(after: at("2026-06-10T12:00:00Z")) }
-let cold2100 = best(of: 3) { _ = try! CalendarSchedule(ics: text).nextTransition(after: at("2100-06-10T12:00:00Z")) }
-print("cold query (load + first chunk): 2026 \(fmt(cold2026 * 1000)) ms, 2100 \(fmt(cold2100 * 1000)) ms, ratio \(fmt(cold2100 / cold2026))x "
-      + "(target about the same) \(verdict(cold2100 < 1.5 * cold2026))")
+// 3. A query in 2100 costs what one in 2026 costs: the first query on a freshly loaded
+// calendar (so it builds its chunk), the load itself not timed.
+func coldQuery(_ instant: String) -> Double {
+    var fastest = Double.infinity
+    for _ in 0..<3 {
+        let fresh = try! CalendarSchedule(ics: text)
+        fastest = min(fastest, best(of: 1) { _ = fresh.nextTransition(after: at(instant)) })
+    }
+    return fastest
+}
+let cold2026 = coldQuery("2026-06-10T12:00:00Z"), cold2100 = coldQuery("2100-06-10T12:00:00Z")
+print("first query on a fresh calendar (expands its chunk): 2026 \(fmt(cold2026 * 1000)) ms, 2100 \(fmt(cold2100 * 1000)) ms, "
+      + "ratio \(fmt(cold2100 / cold2026))x (target about the same) \(verdict(cold2100 < 1.5 * cold2026))")
 
 // 4. Transitions of one year: this engine against recurring-ical-events on a 1,000-event cut.
 let cutText = cut(text, events: 1_000)
