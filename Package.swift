@@ -24,6 +24,14 @@ let package = Package(
             path: "Sources/Calendar"
         ),
         .target(
+            name: "SchedulerCore",
+            dependencies: ["ChangeCalendar"]
+        ),
+        .target(
+            name: "SchedulerTesting",
+            dependencies: ["SchedulerCore"]
+        ),
+        .target(
             name: "EventBus",
             path: "Sources/EventBus"
         ),
@@ -43,6 +51,10 @@ let package = Package(
             name: "EventBusBenchmark",
             dependencies: ["EventBus"],
             path: "Benchmarks/EventBusBenchmark"
+        ),
+        .testTarget(
+            name: "SchedulerCoreTests",
+            dependencies: ["SchedulerCore", "SchedulerTesting", "ChangeCalendar"]
         ),
         .testTarget(
             name: "EventBusTests",

@@ -129,6 +129,14 @@ public final class CalendarSchedule: Sendable {
         }
     }
 
+    /// The latest transition at or before `date` (the one that put the calendar in its
+    /// state at `date`), or nil when the state there is the default and always was.
+    public func lastTransition(atOrBefore date: Date) -> Transition? {
+        lastTransition(atOrBefore: Self.seconds(date)).map {
+            Transition(instant: Date(timeIntervalSince1970: TimeInterval($0.instant)), state: $0.entersEvent ? type.eventState : type.defaultState)
+        }
+    }
+
     /// Every transition in `[from, to)`, in order.
     public func transitions(from: Date, to: Date) -> [Transition] {
         var result: [Transition] = []
@@ -165,6 +173,28 @@ public final class CalendarSchedule: Sendable {
         guard let first = firstStart, t >= first else { return false }
         if let last = lastEnd, t >= last { return false }
         return index.chunk(containing: t).contains(t)
+    }
+
+    func lastTransition(atOrBefore t: Int64) -> (instant: Int64, entersEvent: Bool)? {
+        guard let first = firstStart, t >= first else { return nil }
+        var number = min(t, lastEnd ?? t).floorDiv(WindowIndex.chunkSeconds)
+        var current = index.chunk(number: number)
+        while current.end > first {
+            let bounds = current.bounds
+            var i = bounds.partitioningIndex { $0 > t } - 1
+            while i >= 0 {
+                let b = bounds[i]
+                if b > current.start, b < current.end { return (b, i % 2 == 0) }
+                i -= 1
+            }
+            // The chunk's first instant is a transition only if the two sides disagree.
+            let previous = index.chunk(number: number - 1)
+            let before = previous.contains(current.start - 1), after = current.contains(current.start)
+            if current.start <= t, before != after { return (current.start, after) }
+            number -= 1
+            current = previous
+        }
+        return nil
     }
 
     /// The first instant after `t` at which being inside an event changes.
