@@ -76,8 +76,7 @@ final class WindowIndex: Sendable {
     private func build(number: Int64) -> Chunk {
         let start = number * Self.chunkSeconds
         let end = start + Self.chunkSeconds
-        var spans = occurrences(from: start, to: end)
-        spans.sort { $0.start < $1.start }
+        let spans = occurrences(from: start, to: end)   // sorted by start
         var bounds: [Int64] = []
         for span in spans {
             let s = max(span.start, start), e = min(span.end, end)
