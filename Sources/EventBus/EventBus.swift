@@ -1,2 +1,0 @@
-/// EventBridge-compatible event patterns and rule matching (being written).
-public enum EventBus {}
