@@ -1,0 +1,74 @@
+/// Everything the daemon reads from its one YAML file (`/etc/schedulerd/schedulerd.yaml`).
+///
+/// Load it with `load(path:)`, or `parse(yaml:file:baseDirectory:)` for text in hand. Every key
+/// is optional; a missing key takes the value in `defaults`. Unknown keys are errors, so a typo
+/// never passes silently, and every error names the key, the line and the reason.
+/// Relative directories are resolved against the directory of the file, so the result holds
+/// absolute paths whenever the file's own path is absolute.
+///
+/// ```yaml
+/// listen: 127.0.0.1:8750
+/// calendars_dir: calendars
+/// rules:
+///   - name: nightly-stop
+///     event_pattern: {source: [aws.ssm], detail: {state: [CLOSED]}}
+///     targets:
+///       - {id: log, log: true}
+/// ```
+public struct DaemonConfiguration: Sendable, Equatable {
+    /// Where the daemon looks for its configuration when none is named.
+    public static let defaultPath = "/etc/schedulerd/schedulerd.yaml"
+
+    /// The configuration of an empty file at `defaultPath`: listen on `127.0.0.1:8750`, data in
+    /// `/var/lib/schedulerd`, calendars in `/etc/schedulerd/calendars`, account `123456789012`
+    /// in `us-east-1`, zone `UTC`, log level `info`, events older than 24 hours not delivered,
+    /// no authentication, no rules.
+    public static let defaults = DaemonConfiguration()
+
+    /// `listen`: where the API accepts connections (default `127.0.0.1:8750`).
+    public var listen: ListenAddress
+    /// `data_dir`: the directory of the SQLite database (default `/var/lib/schedulerd`).
+    public var dataDirectory: String
+    /// `region`: the AWS region the daemon answers for and puts in events (default `us-east-1`).
+    public var region: String
+    /// `account_id`: the 12-digit AWS account in ARNs and events (default `123456789012`).
+    public var accountID: String
+    /// `default_timezone`: the zone for floating times and all-day events in calendars that name
+    /// none (default `UTC`). The calendar engine checks that the zone exists.
+    public var defaultTimeZone: String
+    /// `log_level`: the least severe level logged (default `info`).
+    public var logLevel: LogLevel
+    /// `calendars_dir`: the directory of `*.ics` calendars, each named by its file stem
+    /// (default `calendars` beside the configuration file).
+    public var calendarsDirectory: String
+    /// `max_event_age`: events older than this when they are due (a catch-up after a long
+    /// stop, for example) are recorded but not delivered (default 24 hours).
+    public var maxEventAge: Duration
+    /// `auth`: reserved for the API (default `none`).
+    public var auth: AuthConfiguration
+    /// `rules`: the rules from the file, in order, with unique names.
+    public var rules: [RuleConfiguration]
+
+    /// Creates a configuration; every value not given is the default.
+    public init(listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8750),
+                dataDirectory: String = "/var/lib/schedulerd",
+                region: String = "us-east-1",
+                accountID: String = "123456789012",
+                defaultTimeZone: String = "UTC",
+                logLevel: LogLevel = .info,
+                calendarsDirectory: String = "/etc/schedulerd/calendars",
+                maxEventAge: Duration = .seconds(24 * 3600),
+                auth: AuthConfiguration = .none,
+                rules: [RuleConfiguration] = []) {
+        self.listen = listen
+        self.dataDirectory = dataDirectory
+        self.region = region
+        self.accountID = accountID
+        self.defaultTimeZone = defaultTimeZone
+        self.logLevel = logLevel
+        self.calendarsDirectory = calendarsDirectory
+        self.maxEventAge = maxEventAge
+        self.auth = auth
+        self.rules = rules
+    }
+}

@@ -1,0 +1,79 @@
+import Configuration
+import Foundation
+import Testing
+
+@Suite("The example configuration in config/")
+struct ExampleConfigurationTests {
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let path = repository.appendingPathComponent("config/schedulerd.yaml").path
+
+    @Test("loads with the documented values")
+    func values() throws {
+        let configuration = try DaemonConfiguration.load(path: Self.path)
+        #expect(configuration.listen == ListenAddress(host: "127.0.0.1", port: 8750))
+        #expect(configuration.dataDirectory == "/var/lib/schedulerd")
+        #expect(configuration.region == "us-east-1")
+        #expect(configuration.accountID == "123456789012")
+        #expect(configuration.defaultTimeZone == "UTC")
+        #expect(configuration.logLevel == .info)
+        #expect(configuration.maxEventAge == .seconds(24 * 3600))
+        #expect(configuration.auth == .none)
+        #expect(configuration.rules.map(\.name) == ["nightly-stop", "morning-start", "hourly-heartbeat"])
+    }
+
+    @Test("calendars_dir resolves to the example calendars beside the file")
+    func calendarsDirectory() throws {
+        let configuration = try DaemonConfiguration.load(path: Self.path)
+        let expected = Self.repository.appendingPathComponent("config/calendars").standardizedFileURL.path
+        #expect(configuration.calendarsDirectory == expected)
+        #expect(FileManager.default.fileExists(atPath: configuration.calendarsDirectory + "/nightly-stop.ics"))
+    }
+
+    @Test("the stop and start rules match the nightly-stop calendar's transitions")
+    func calendarRules() throws {
+        let rules = try DaemonConfiguration.load(path: Self.path).rules
+        let arn = "arn:aws:ssm:us-east-1:123456789012:document/nightly-stop"
+        func pattern(_ state: String) -> String {
+            #"{"source":["aws.ssm"],"detail-type":["Calendar State Change"],"resources":[""#
+                + arn + #""],"detail":{"state":[""# + state + #""]}}"#
+        }
+        let stop = try #require(rules.first { $0.name == "nightly-stop" })
+        #expect(stop.state == .enabled)
+        #expect(stop.eventPattern == pattern("CLOSED"))
+        #expect(stop.targets == [
+            TargetConfiguration(id: "event-log", kind: .log),
+            TargetConfiguration(id: "stop-fleet", kind: .command(
+                argv: ["/bin/sh", "-c", #"echo "stopping fleet: $(cat)""#], timeout: .seconds(30))),
+        ])
+
+        let start = try #require(rules.first { $0.name == "morning-start" })
+        #expect(start.eventPattern == pattern("OPEN"))
+        #expect(start.targets.map(\.id) == ["event-log", "start-fleet"])
+        #expect(start.targets.last?.kind == .command(
+            argv: ["/bin/sh", "-c", #"echo "starting fleet: $(cat)""#], timeout: .seconds(30)))
+    }
+
+    @Test("the heartbeat rule runs on a schedule with a log target")
+    func heartbeat() throws {
+        let rules = try DaemonConfiguration.load(path: Self.path).rules
+        let heartbeat = try #require(rules.first { $0.name == "hourly-heartbeat" })
+        #expect(heartbeat.scheduleExpression == "rate(1 hour)")
+        #expect(heartbeat.eventPattern == nil)
+        #expect(heartbeat.targets == [TargetConfiguration(id: "event-log", kind: .log)])
+    }
+
+    @Test("every rule remembers the line of its pattern or schedule")
+    func patternLines() throws {
+        let text = try String(contentsOfFile: Self.path, encoding: .utf8)
+        let triggerLines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            .filter { line in
+                let trimmed = line.element.drop { $0 == " " }
+                return trimmed.hasPrefix("event_pattern:") || trimmed.hasPrefix("schedule_expression:")
+            }
+            .map { $0.offset + 1 }
+        let rules = try DaemonConfiguration.load(path: Self.path).rules
+        #expect(rules.map(\.patternLine) == triggerLines)
+        #expect(rules.allSatisfy { $0.patternColumn == 5 })
+    }
+}
