@@ -10,6 +10,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -28,6 +32,26 @@ let package = Package(
             dependencies: ["ChangeCalendar"]
         ),
         .target(
+            name: "Store",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "Configuration",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "Systemd"
+        ),
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "ChangeCalendar", "SchedulerCore", "Store", "EventBus",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "SchedulerTesting",
             dependencies: ["SchedulerCore"]
         ),
@@ -38,8 +62,11 @@ let package = Package(
         .executableTarget(
             name: "schedulerd",
             dependencies: [
-                "ChangeCalendar",
+                "ChangeCalendar", "Daemon", "Configuration", "Systemd", "Store", "SchedulerCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -55,6 +82,22 @@ let package = Package(
         .testTarget(
             name: "SchedulerCoreTests",
             dependencies: ["SchedulerCore", "SchedulerTesting", "ChangeCalendar"]
+        ),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store"]
+        ),
+        .testTarget(
+            name: "ConfigurationTests",
+            dependencies: ["Configuration"]
+        ),
+        .testTarget(
+            name: "SystemdTests",
+            dependencies: ["Systemd"]
+        ),
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: ["Daemon", "SchedulerTesting"]
         ),
         .testTarget(
             name: "EventBusTests",

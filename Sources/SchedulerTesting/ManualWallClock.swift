@@ -7,6 +7,7 @@ import Synchronization
 /// asleep again, so no test ever sleeps for real.
 public final class ManualWallClock: WallClock {
     private struct Sleeper {
+        let id: UUID
         let deadline: Date
         let continuation: CheckedContinuation<Void, any Error>
     }
@@ -14,6 +15,7 @@ public final class ManualWallClock: WallClock {
     private struct State {
         var now: Date
         var sleepers: [Sleeper] = []
+        var cancelledBeforeSleeping: Set<UUID> = []
     }
 
     private let state: Mutex<State>
@@ -26,13 +28,32 @@ public final class ManualWallClock: WallClock {
 
     public func sleep(until deadline: Date) async throws {
         try Task.checkCancellation()
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let wakeNow = state.withLock { state -> Bool in
-                if deadline <= state.now { return true }
-                state.sleepers.append(Sleeper(deadline: deadline, continuation: continuation))
-                return false
+        let id = UUID()
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                // Cancellation may have come before the sleeper was registered.
+                var cancelled = Task.isCancelled
+                let wakeNow = state.withLock { state -> Bool in
+                    if state.cancelledBeforeSleeping.remove(id) != nil { cancelled = true }
+                    if deadline <= state.now || cancelled { return true }
+                    state.sleepers.append(Sleeper(id: id, deadline: deadline, continuation: continuation))
+                    return false
+                }
+                if cancelled {
+                    continuation.resume(throwing: CancellationError())
+                } else if wakeNow {
+                    continuation.resume()
+                }
             }
-            if wakeNow { continuation.resume() }
+        } onCancel: {
+            let cancelled = state.withLock { state -> Sleeper? in
+                guard let index = state.sleepers.firstIndex(where: { $0.id == id }) else {
+                    state.cancelledBeforeSleeping.insert(id)
+                    return nil
+                }
+                return state.sleepers.remove(at: index)
+            }
+            cancelled?.continuation.resume(throwing: CancellationError())
         }
     }
 

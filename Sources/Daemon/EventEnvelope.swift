@@ -1,0 +1,79 @@
+import ChangeCalendar
+public import EventBus
+public import Foundation
+import SchedulerCore
+
+/// An EventBridge event as schedulerd emits it: the envelope fields in AWS's order, the
+/// detail as JSON text, and the parsed value rules are matched against.
+public struct EventEnvelope: Sendable {
+    public let id: String
+    public let detailType: String
+    public let source: String
+    public let time: Date
+    public let resources: [String]
+    /// The full event as JSON text, fields in EventBridge's order.
+    public let json: String
+    /// The same event parsed, for pattern matching and input paths.
+    public let value: JSONValue
+
+    public init(id: String = UUID().uuidString.lowercased(), detailType: String, source: String, account: String,
+                region: String, time: Date, resources: [String], detailJSON: String) throws {
+        self.id = id
+        self.detailType = detailType
+        self.source = source
+        self.time = time
+        self.resources = resources
+        let resourceList = resources.map(JSONText.string).joined(separator: ",")
+        json = "{\"version\":\"0\",\"id\":\(JSONText.string(id)),\"detail-type\":\(JSONText.string(detailType)),"
+            + "\"source\":\(JSONText.string(source)),\"account\":\(JSONText.string(account)),"
+            + "\"time\":\(JSONText.string(CalendarTime.format(time))),\"region\":\(JSONText.string(region)),"
+            + "\"resources\":[\(resourceList)],\"detail\":\(detailJSON)}"
+        value = try JSONValue(json: json)
+    }
+
+    /// An event read back from the outbox.
+    public init(id: String, detailType: String, source: String, stored json: String, time: Date) throws {
+        self.id = id
+        self.detailType = detailType
+        self.source = source
+        self.time = time
+        self.json = json
+        value = try JSONValue(json: json)
+        resources = value["resources"]?.arrayValue?.compactMap(\.stringValue) ?? []
+    }
+
+    /// `Calendar State Change` from `aws.ssm`, with AWS's detail (`state`, `atTime`,
+    /// `nextTransitionTime`) plus `catchUp: true` when the transition was missed.
+    public static func calendarStateChange(_ emission: Emission, account: String, region: String) throws -> EventEnvelope {
+        var detail = "{\"state\":\(JSONText.string(emission.state.rawValue)),\"atTime\":\(JSONText.string(CalendarTime.format(emission.at)))"
+        if let next = emission.nextTransition { detail += ",\"nextTransitionTime\":\(JSONText.string(CalendarTime.format(next)))" }
+        if emission.isCatchUp { detail += ",\"catchUp\":true" }
+        detail += "}"
+        return try EventEnvelope(detailType: "Calendar State Change", source: "aws.ssm", account: account, region: region,
+                                 time: emission.at, resources: [calendarARN(emission.calendar, account: account, region: region)],
+                                 detailJSON: detail)
+    }
+
+    public static func calendarARN(_ name: String, account: String, region: String) -> String {
+        "arn:aws:ssm:\(region):\(account):document/\(name)"
+    }
+}
+
+/// JSON text building for the few shapes written by hand (to keep AWS's field order).
+enum JSONText {
+    static func string(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case let c where c.value < 0x20: out += String(format: "\\u%04x", c.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Logging
+
+/// Carries one event to one target. Every attempt carries the idempotency key
+/// (event id + target id) so a target can drop a redelivery: commands get it in
+/// `SCHEDULERD_IDEMPOTENCY_KEY`, webhooks in the `Idempotency-Key` header.
+struct TargetRunner: Sendable {
+    struct Outcome: Sendable {
+        var succeeded: Bool
+        var output: String
+    }
+
+    let logger: Logger
+
+    func deliver(_ payload: String, to target: TargetDefinition, idempotencyKey: String, rule: String) async -> Outcome {
+        switch target.kind {
+        case .log:
+            logger.info("event delivered to log", metadata: ["rule.name": "\(rule)", "target.id": "\(target.id)",
+                                                           "delivery.key": "\(idempotencyKey)", "payload": "\(payload)"])
+            return Outcome(succeeded: true, output: "")
+        case .command:
+            return await runCommand(target.argv ?? [], payload: payload, timeout: target.timeoutSeconds, key: idempotencyKey, rule: rule)
+        case .webhook:
+            return await post(payload, to: target.url ?? "", timeout: target.timeoutSeconds, key: idempotencyKey)
+        }
+    }
+
+    private func runCommand(_ argv: [String], payload: String, timeout: Double, key: String, rule: String) async -> Outcome {
+        guard let executable = argv.first else { return Outcome(succeeded: false, output: "empty command") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = Array(argv.dropFirst())
+        var environment = ProcessInfo.processInfo.environment
+        environment["SCHEDULERD_IDEMPOTENCY_KEY"] = key
+        environment["SCHEDULERD_RULE"] = rule
+        process.environment = environment
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        do {
+            try process.run()
+        } catch {
+            return Outcome(succeeded: false, output: "cannot start \(executable): \(error.localizedDescription)")
+        }
+        // Feed stdin and collect output off the cooperative pool: both block. The timer
+        // terminates a command that outlives its timeout.
+        let collected = await withCheckedContinuation { (continuation: CheckedContinuation<(Int32, String, Bool), Never>) in
+            DispatchQueue.global().async {
+                let timer = DispatchWorkItem { if process.isRunning { process.terminate() } }
+                DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: timer)
+                input.fileHandleForWriting.write(Data(payload.utf8))
+                try? input.fileHandleForWriting.close()
+                let data = output.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                timer.cancel()
+                let text = String(decoding: data.prefix(16_384), as: UTF8.self)
+                continuation.resume(returning: (process.terminationStatus, text, process.terminationReason == .uncaughtSignal))
+            }
+        }
+        if collected.2 { return Outcome(succeeded: false, output: "killed by signal \(collected.0) (timeout \(timeout) s); \(collected.1)") }
+        return Outcome(succeeded: collected.0 == 0, output: collected.0 == 0 ? collected.1 : "exit status \(collected.0); \(collected.1)")
+    }
+
+    private func post(_ payload: String, to address: String, timeout: Double, key: String) async -> Outcome {
+        guard let url = URL(string: address) else { return Outcome(succeeded: false, output: "bad URL \(address)") }
+        var request = URLRequest(url: url, timeoutInterval: timeout)
+        request.httpMethod = "POST"
+        request.httpBody = Data(payload.utf8)
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue(key, forHTTPHeaderField: "Idempotency-Key")
+        do {
+            let (data, response) = try await URLSession.shared.data(for: request)
+            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            let body = String(decoding: data.prefix(4096), as: UTF8.self)
+            return Outcome(succeeded: (200..<300).contains(status), output: "HTTP \(status) \(body)")
+        } catch {
+            return Outcome(succeeded: false, output: "POST \(address) failed: \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,102 @@
+public import GRDB
+import Foundation
+
+/// The daemon's one SQLite database: documents and their versions, the state each calendar
+/// last emitted, rules and targets, the event outbox and archive, and deliveries.
+///
+/// Production opens a `DatabasePool` (WAL mode: readers never block the writer) in the data
+/// directory; tests may pass any `DatabaseWriter`. Migrations are append-only.
+public final class SchedulerDatabase: Sendable {
+    public let writer: any DatabaseWriter
+
+    public init(_ writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Self.migrator.migrate(writer)
+    }
+
+    /// Opens (creating if needed) `schedulerd.sqlite` in `directory`, in WAL mode.
+    public static func open(directory: String) throws -> SchedulerDatabase {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")   // durable at checkpoints under WAL; see docs
+        }
+        let pool = try DatabasePool(path: (directory as NSString).appendingPathComponent("schedulerd.sqlite"),
+                                    configuration: configuration)
+        return try SchedulerDatabase(pool)
+    }
+
+    /// `PRAGMA integrity_check`: "ok" when the file is sound.
+    public func integrityCheck() throws -> String {
+        try writer.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: documents, calendar states, rules, outbox") { db in
+            try db.create(table: "document") { t in
+                t.primaryKey("name", .text)
+                t.column("documentType", .text).notNull()
+                t.column("documentFormat", .text).notNull()
+                t.column("defaultVersion", .integer).notNull()
+                t.column("latestVersion", .integer).notNull()
+                t.column("createdAt", .double).notNull()
+                /// "config" (reconciled from the configuration) or "api".
+                t.column("origin", .text).notNull()
+                t.column("sourcePath", .text)
+            }
+            try db.create(table: "documentVersion") { t in
+                t.column("name", .text).notNull().references("document", onDelete: .cascade)
+                t.column("version", .integer).notNull()
+                t.column("content", .text).notNull()
+                t.column("contentHash", .text).notNull()
+                t.column("createdAt", .double).notNull()
+                t.primaryKey(["name", "version"])
+            }
+            try db.create(table: "calendarState") { t in
+                t.primaryKey("calendar", .text)
+                t.column("state", .text).notNull()
+                t.column("since", .double).notNull()
+                t.column("eventId", .text)
+            }
+            try db.create(table: "rule") { t in
+                t.primaryKey("name", .text)
+                t.column("description", .text).notNull().defaults(to: "")
+                t.column("state", .text).notNull()
+                t.column("eventPattern", .text)
+                t.column("scheduleExpression", .text)
+                t.column("origin", .text).notNull()
+                t.column("targets", .text).notNull()   // JSON array of target definitions
+            }
+            try db.create(table: "event") { t in
+                t.primaryKey("id", .text)
+                /// One event per (calendar, instant): the key that makes emission exactly-once.
+                t.column("dedupeKey", .text).notNull().unique()
+                t.column("time", .double).notNull()
+                t.column("source", .text).notNull()
+                t.column("detailType", .text).notNull()
+                t.column("body", .text).notNull()
+                t.column("recordedAt", .double).notNull()
+                t.column("deliverable", .boolean).notNull()
+            }
+            try db.create(index: "event_time", on: "event", columns: ["time"])
+            try db.create(table: "delivery") { t in
+                t.column("eventId", .text).notNull().references("event", onDelete: .cascade)
+                t.column("rule", .text).notNull()
+                t.column("targetId", .text).notNull()
+                /// pending, delivered, failed (will retry), dead (gave up: the dead-letter record).
+                t.column("status", .text).notNull()
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("nextAttemptAt", .double).notNull()
+                t.column("lastError", .text)
+                t.column("output", .text)
+                t.column("updatedAt", .double).notNull()
+                t.primaryKey(["eventId", "rule", "targetId"])
+            }
+            try db.create(index: "delivery_due", on: "delivery", columns: ["status", "nextAttemptAt"])
+        }
+        return migrator
+    }
+}
