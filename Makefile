@@ -4,11 +4,13 @@ BIN          := .build/debug/schedulerd
 APT_PACKAGES := libical-dev libsqlite3-dev pkg-config tzdata
 PY_PACKAGES  := recurring-ical-events icalendar
 
-.PHONY: run test build deps bench fuzz differential clean
+.PHONY: run test build deps bench fuzz differential install clean
 
-## run: install what is missing, build, and check the example calendars (state now, next transitions)
+## run: install what is missing, build, check the example calendars, and start the daemon in the
+## foreground with the example configuration and a data directory under the project (no root needed)
 run: deps build
 	$(BIN) calendar check config/calendars/*.ics
+	$(BIN) serve --config config/schedulerd.yaml --data-dir data
 
 ## test: the whole suite: unit tests (with the fuzz corpus) and the recurring-ical-events differential
 test: deps
@@ -38,6 +40,12 @@ fuzz: deps
 ## differential: compare instance windows with recurring-ical-events on its 95 test calendars
 differential: build
 	scripts/differential.sh $(BIN)
+
+## install: release build, then the binary, unit, sysusers entry, configuration and calendars
+## (PREFIX=/usr/local, DESTDIR= for packaging)
+install: deps
+	$(SWIFT) build -c release --product schedulerd
+	scripts/install.sh $(or $(PREFIX),/usr/local) $(DESTDIR)
 
 clean:
 	rm -rf .build

@@ -34,6 +34,14 @@ public struct TransitionService<Clock: WallClock>: Service {
     }
 
     public func run() async throws {
+        do {
+            try await runUntilShutdown()
+        } catch is CancellationError where Task.isShuttingDownGracefully {
+            logger.debug("timer loop stopped for shutdown")   // a graceful stop, not a failure
+        }
+    }
+
+    private func runUntilShutdown() async throws {
         // Restarted whenever the calendars change (reload), so a new schedule takes effect at once.
         try await cancelWhenGracefulShutdown {
             while !Task.isCancelled {

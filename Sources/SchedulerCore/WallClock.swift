@@ -52,3 +52,15 @@ public struct SimulatedWallClock: WallClock {
         try await Task.sleep(for: .seconds(simulated / speed))
     }
 }
+
+/// Any clock, boxed, for code that picks its clock at run time (`serve --clock-speed`).
+public struct AnyWallClock: WallClock {
+    private let base: any WallClock
+
+    public init(_ base: any WallClock) {
+        self.base = base
+    }
+
+    public func now() -> Date { base.now() }
+    public func sleep(until deadline: Date) async throws { try await base.sleep(until: deadline) }
+}

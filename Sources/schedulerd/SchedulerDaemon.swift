@@ -1,0 +1,166 @@
+import ChangeCalendar
+import Configuration
+import Daemon
+import Foundation
+import Logging
+import SchedulerCore
+import ServiceLifecycle
+import Store
+import Systemd
+import Synchronization
+import UnixSignals
+
+/// The daemon assembled: database, calendars and rules reconciled from the configuration, the
+/// timer loop and the delivery service in one `ServiceGroup`, SIGHUP reloads, systemd notify.
+struct SchedulerDaemon {
+    let settings: DaemonSettings
+    let clock: AnyWallClock
+    let logger: Logger
+    let database: SchedulerDatabase
+    let state: RuntimeState
+    let notifier = SystemdNotifier()
+
+    init(settings: DaemonSettings, clock: AnyWallClock, logger: Logger) throws {
+        self.settings = settings
+        self.clock = clock
+        self.logger = logger
+        let configuration = settings.configuration
+        database = try SchedulerDatabase.open(directory: configuration.dataDirectory)
+        // At start an invalid calendar file is refused outright: better not to start than to
+        // run a schedule the operator did not write.
+        let problems = try CalendarCatalog.reconcile(directory: configuration.calendarsDirectory, database: database,
+                                                     defaultTimeZone: configuration.defaultTimeZone, now: clock.now())
+        guard problems.isEmpty else {
+            for problem in problems { printError(problem.description) }
+            throw CalendarsRefused()
+        }
+        try database.reconcileRules(settings.rules, origin: .config)
+        let compiled = try CalendarCatalog.compile(database: database, defaultTimeZone: configuration.defaultTimeZone)
+        for problem in compiled.problems { logger.error("calendar document does not compile", metadata: ["error": "\(problem)"]) }
+        state = RuntimeState(calendars: compiled.calendars, rules: try RuleBook(records: try database.rules()))
+    }
+
+    struct CalendarsRefused: Error, CustomStringConvertible {
+        var description: String { "calendars refused; fix the files above" }
+    }
+
+    func run() async throws {
+        let configuration = settings.configuration
+        announce()
+        // The timer loop must ping the watchdog at least every half interval systemd asks for.
+        let slice = min(60, notifier.watchdogInterval.map(ConfigurationMapping.seconds) ?? 60)
+        let readySent = ReadyLatch()
+        let transitions = TransitionService(
+            clock: clock, database: database, state: state, account: configuration.accountID, region: configuration.region,
+            maxEventAge: ConfigurationMapping.seconds(configuration.maxEventAge), logger: logger,
+            planner: TransitionPlanner(maximumSleep: slice)
+        ) { [notifier, state, clock] plan in
+            let status = Self.statusLine(calendars: state.calendars, now: clock.now())
+            if readySent.once() {
+                try? notifier.ready(status: status)
+            } else {
+                try? notifier.status(status)
+            }
+            try? notifier.watchdog()
+        }
+        let deliveries = DeliveryService(clock: clock, database: database, state: state, logger: logger)
+        let reloader = ReloadService(daemon: self)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: transitions), .init(service: deliveries), .init(service: reloader)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        try await group.run()
+        try? notifier.stopping()
+        logger.notice("stopped")
+    }
+
+    /// What `make run` shows a person: where the data is, what will happen next.
+    private func announce() {
+        let configuration = settings.configuration
+        let now = clock.now()
+        print("schedulerd: data in \(configuration.dataDirectory), calendars from \(configuration.calendarsDirectory)")
+        print("schedulerd: the AWS API on \(settings.listenOverride ?? configuration.listen) arrives with the API issue; not served yet")
+        print("schedulerd: \(state.calendars.count) calendars, \(state.rules.rules.count) rules; it is \(CalendarTime.format(now))")
+        for (name, calendar) in state.calendars.sorted(by: { $0.key < $1.key }) {
+            let next = calendar.nextTransition(after: now)
+            print("  \(name): \(calendar.state(at: now).rawValue)"
+                  + (next.map { ", \($0.state.rawValue) at \(CalendarTime.format($0.instant))" } ?? ", never changes again"))
+        }
+        print("schedulerd: events and deliveries: schedulerd events --data-dir \(configuration.dataDirectory)")
+    }
+
+    static func statusLine(calendars: [String: CalendarSchedule], now: Date) -> String {
+        let next = calendars.compactMap { name, calendar in calendar.nextTransition(after: now).map { (name, $0) } }
+            .min { $0.1.instant < $1.1.instant }
+        guard let (name, transition) = next else { return "\(calendars.count) calendars; no transition ahead" }
+        return "\(calendars.count) calendars; next: \(name) \(transition.state.rawValue) at \(CalendarTime.format(transition.instant))"
+    }
+
+    /// SIGHUP: reads the configuration and calendars again. Anything invalid is refused with
+    /// its error and the running configuration stays.
+    func reload() {
+        try? notifier.reloading()
+        defer { try? notifier.ready(status: Self.statusLine(calendars: state.calendars, now: clock.now())) }
+        let command = ServeCommand.reloadArguments(settings)
+        let fresh: DaemonSettings
+        do {
+            fresh = try command.loadSettingsQuietly()
+        } catch {
+            logger.error("reload refused: configuration invalid; the running configuration stays", metadata: ["error": "\(error)"])
+            return
+        }
+        do {
+            let problems = try CalendarCatalog.reconcile(directory: fresh.configuration.calendarsDirectory, database: database,
+                                                         defaultTimeZone: fresh.configuration.defaultTimeZone, now: clock.now())
+            for problem in problems {
+                logger.error("reload: calendar refused; its previous version stays", metadata: ["error": "\(problem)"])
+            }
+            try database.reconcileRules(fresh.rules, origin: .config)
+            let compiled = try CalendarCatalog.compile(database: database, defaultTimeZone: fresh.configuration.defaultTimeZone)
+            state.replace(calendars: compiled.calendars, rules: try RuleBook(records: try database.rules()))
+            logger.notice("reloaded", metadata: ["calendars": "\(compiled.calendars.count)", "rules": "\(fresh.rules.count)"])
+        } catch {
+            logger.error("reload failed; the running configuration stays", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// True exactly once.
+final class ReadyLatch: Sendable {
+    private let done = Mutex(false)
+    func once() -> Bool { done.withLock { done in defer { done = true }; return !done } }
+}
+
+/// Listens for SIGHUP and reloads.
+struct ReloadService: Service {
+    let daemon: SchedulerDaemon
+
+    func run() async throws {
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        for await _ in signals.cancelOnGracefulShutdown() {
+            daemon.reload()
+        }
+    }
+}
+
+extension ServeCommand {
+    static func reloadArguments(_ settings: DaemonSettings) -> ServeCommand {
+        var command = ServeCommand()
+        command.config = settings.configPath
+        command.dataDir = settings.dataDirectoryOverride
+        command.listen = settings.listenOverride?.description
+        return command
+    }
+
+    /// Like `loadSettings`, but throws the error instead of printing it (for reloads).
+    func loadSettingsQuietly() throws -> DaemonSettings {
+        var configuration = try DaemonConfiguration.load(path: config)
+        if let listen, let address = ListenAddress(listen) { configuration.listen = address }
+        if let dataDir { configuration.dataDirectory = URL(fileURLWithPath: dataDir).standardizedFileURL.path }
+        return DaemonSettings(configuration: configuration, configPath: config,
+                              rules: try ConfigurationMapping.ruleRecords(configuration, file: config),
+                              dataDirectoryOverride: dataDir.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
+                              listenOverride: listen.flatMap(ListenAddress.init))
+    }
+}
