@@ -29,8 +29,12 @@ deps:
 ## bench: release-build benchmarks; prints the figures the issues ask for
 bench: deps
 	$(SWIFT) build -c release --product CalendarBenchmark
+	$(SWIFT) build -c release --product EventBusBenchmark
+	$(SWIFT) build -c release --product DaemonBenchmark
 	$(SWIFT) build -c release --product schedulerd
 	.build/release/CalendarBenchmark
+	.build/release/EventBusBenchmark
+	.build/release/DaemonBenchmark
 
 ## fuzz: the mutation fuzzer on its own, with more cases (FUZZ_CASES, default 100000)
 fuzz: deps

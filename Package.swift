@@ -75,6 +75,11 @@ let package = Package(
             path: "Benchmarks/CalendarBenchmark"
         ),
         .executableTarget(
+            name: "DaemonBenchmark",
+            dependencies: ["ChangeCalendar", "Daemon", "Store", "SchedulerCore", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/DaemonBenchmark"
+        ),
+        .executableTarget(
             name: "EventBusBenchmark",
             dependencies: ["EventBus"],
             path: "Benchmarks/EventBusBenchmark"

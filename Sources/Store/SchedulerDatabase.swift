@@ -20,8 +20,12 @@ public final class SchedulerDatabase: Sendable {
                                                 attributes: [.posixPermissions: 0o700])
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        // A daemon with one writer and a few readers: two reader connections and a 1 MB page
+        // cache each keep idle memory small (SQLite's default is 2 MB a connection).
+        configuration.maximumReaderCount = 2
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")   // durable at checkpoints under WAL; see docs
+            try db.execute(sql: "PRAGMA cache_size = -1024")
         }
         let pool = try DatabasePool(path: (directory as NSString).appendingPathComponent("schedulerd.sqlite"),
                                     configuration: configuration)
