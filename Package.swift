@@ -102,7 +102,8 @@ let package = Package(
         ),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["Daemon", "SchedulerTesting"]
+            dependencies: ["Daemon", "SchedulerTesting", "ChangeCalendar", "Store", "SchedulerCore",
+                           .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "EventBusTests",

@@ -37,7 +37,16 @@ struct TargetRunner: Sendable {
         environment["SCHEDULERD_IDEMPOTENCY_KEY"] = key
         environment["SCHEDULERD_RULE"] = rule
         process.environment = environment
-        let input = Pipe(), output = Pipe()
+        // The whole payload is on disk before the command starts: a command must never see
+        // its idempotency key with a partial input (say, when the daemon dies mid-write).
+        let inputPath = FileManager.default.temporaryDirectory.appendingPathComponent("schedulerd-input-\(UUID().uuidString)").path
+        guard FileManager.default.createFile(atPath: inputPath, contents: Data(payload.utf8), attributes: [.posixPermissions: 0o600]),
+              let input = FileHandle(forReadingAtPath: inputPath) else {
+            return Outcome(succeeded: false, output: "cannot stage the input for \(executable)")
+        }
+        unlink(inputPath)   // open handles keep it; nothing is left behind
+        defer { try? input.close() }
+        let output = Pipe()
         process.standardInput = input
         process.standardOutput = output
         process.standardError = output
@@ -46,14 +55,12 @@ struct TargetRunner: Sendable {
         } catch {
             return Outcome(succeeded: false, output: "cannot start \(executable): \(error.localizedDescription)")
         }
-        // Feed stdin and collect output off the cooperative pool: both block. The timer
-        // terminates a command that outlives its timeout.
+        // Collect output off the cooperative pool (it blocks). The timer terminates a command
+        // that outlives its timeout.
         let collected = await withCheckedContinuation { (continuation: CheckedContinuation<(Int32, String, Bool), Never>) in
             DispatchQueue.global().async {
                 let timer = DispatchWorkItem { if process.isRunning { process.terminate() } }
                 DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: timer)
-                input.fileHandleForWriting.write(Data(payload.utf8))
-                try? input.fileHandleForWriting.close()
                 let data = output.fileHandleForReading.readDataToEndOfFile()
                 process.waitUntilExit()
                 timer.cancel()

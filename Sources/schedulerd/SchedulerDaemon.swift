@@ -15,14 +15,17 @@ import UnixSignals
 struct SchedulerDaemon {
     let settings: DaemonSettings
     let clock: AnyWallClock
+    /// Simulated seconds per real second (1 on the real clock).
+    let clockSpeed: Double
     let logger: Logger
     let database: SchedulerDatabase
     let state: RuntimeState
     let notifier = SystemdNotifier()
 
-    init(settings: DaemonSettings, clock: AnyWallClock, logger: Logger) throws {
+    init(settings: DaemonSettings, clock: AnyWallClock, clockSpeed: Double, logger: Logger) throws {
         self.settings = settings
         self.clock = clock
+        self.clockSpeed = clockSpeed
         self.logger = logger
         let configuration = settings.configuration
         database = try SchedulerDatabase.open(directory: configuration.dataDirectory)
@@ -48,12 +51,14 @@ struct SchedulerDaemon {
         let configuration = settings.configuration
         announce()
         // The timer loop must ping the watchdog at least every half interval systemd asks for.
-        let slice = min(60, notifier.watchdogInterval.map(ConfigurationMapping.seconds) ?? 60)
+        // Both are real seconds; the planner counts on the daemon's clock, which may run faster.
+        let slice = min(60, notifier.watchdogInterval.map(ConfigurationMapping.seconds) ?? 60) * clockSpeed
         let readySent = ReadyLatch()
         let transitions = TransitionService(
             clock: clock, database: database, state: state, account: configuration.accountID, region: configuration.region,
             maxEventAge: ConfigurationMapping.seconds(configuration.maxEventAge), logger: logger,
-            planner: TransitionPlanner(maximumSleep: slice)
+            // On simulated time a catch-up is still "a minute of real time late", not 60 simulated seconds.
+            planner: TransitionPlanner(maximumSleep: slice, catchUpThreshold: max(60, 60 * clockSpeed))
         ) { [notifier, state, clock] plan in
             let status = Self.statusLine(calendars: state.calendars, now: clock.now())
             if readySent.once() {

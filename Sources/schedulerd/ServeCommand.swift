@@ -40,6 +40,9 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // A reload (SIGHUP) that arrives while starting must not kill the daemon; the reload
+        // service takes the signal over once it runs.
+        signal(SIGHUP, SIG_IGN)
         let settings = try loadSettings()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -55,7 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
         } else {
             clock = AnyWallClock(SystemWallClock())
         }
-        let daemon = try SchedulerDaemon(settings: settings, clock: clock, logger: logger)
+        let daemon = try SchedulerDaemon(settings: settings, clock: clock, clockSpeed: clockSpeed ?? 1, logger: logger)
         try await daemon.run()
     }
 
