@@ -62,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "schedulerd",
             dependencies: [
-                "ChangeCalendar", "Daemon", "Configuration", "Systemd", "Store", "SchedulerCore",
+                "ChangeCalendar", "Daemon", "Configuration", "Systemd", "Store", "SchedulerCore", "EventBus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChangeCalendar
+import EventBus
 import Foundation
 
 /// `schedulerd calendar …`: offline questions about ICS change calendars, no daemon needed.
@@ -65,24 +66,9 @@ func parseInstant(_ text: String, option: String) throws -> Date {
     return date
 }
 
-/// Minimal JSON string escaping for the hand-ordered objects below (AWS's field order).
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case let c where c.value < 0x20: out += String(format: "\\u%04x", c.value)
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
-}
+/// A JSON string literal, for the hand-ordered objects below (AWS's field order).
+func jsonString(_ s: String) -> String { JSONValue.string(s).serialized() }
 
-/// `--from` and `--to`, shared by the commands that list a range.
 struct TimeRange: ParsableArguments {
     @Option(help: "Start of the range (ISO 8601, inclusive).")
     var from: String
