@@ -10,6 +10,8 @@ public struct RuleBook: Sendable {
         public let enabled: Bool
         public let pattern: EventPattern?
         public let scheduleExpression: String?
+        /// The parsed `scheduleExpression`.
+        public let schedule: ScheduleExpression?
         public let targets: [TargetDefinition]
     }
 
@@ -41,8 +43,16 @@ public struct RuleBook: Sendable {
             } catch {
                 throw Failure(rule: record.name, reason: "stored targets cannot be read: \(error)")
             }
+            var schedule: ScheduleExpression?
+            if let text = record.scheduleExpression {
+                do {
+                    schedule = try ScheduleExpression(text)
+                } catch {
+                    throw Failure(rule: record.name, reason: error.description)
+                }
+            }
             let rule = Rule(name: record.name, enabled: record.state == "ENABLED", pattern: pattern,
-                            scheduleExpression: record.scheduleExpression, targets: targets)
+                            scheduleExpression: record.scheduleExpression, schedule: schedule, targets: targets)
             rules[record.name] = rule
             if rule.enabled, let pattern { patterns.append((record.name, pattern)) }
         }

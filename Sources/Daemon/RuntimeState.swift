@@ -9,12 +9,15 @@ public final class RuntimeState: Sendable {
     let deliveryKick: Kick
     /// Wakes the timer loop when calendars change.
     let scheduleKick: Kick
+    /// Wakes the scheduled-rule service when rules change.
+    let rulesKick: Kick
 
     public init(calendars: [String: CalendarSchedule], rules: RuleBook) {
         calendarsBox = Mutex(calendars)
         rulesBox = Mutex(rules)
         deliveryKick = Kick()
         scheduleKick = Kick()
+        rulesKick = Kick()
     }
 
     public var calendars: [String: CalendarSchedule] { calendarsBox.withLock { $0 } }
@@ -24,6 +27,7 @@ public final class RuntimeState: Sendable {
         calendarsBox.withLock { $0 = calendars }
         rulesBox.withLock { $0 = rules }
         scheduleKick.fire()
+        rulesKick.fire()
         deliveryKick.fire()
     }
 }

@@ -69,9 +69,11 @@ struct SchedulerDaemon {
             try? notifier.watchdog()
         }
         let deliveries = DeliveryService(clock: clock, database: database, state: state, logger: logger)
+        let schedules = ScheduleService(clock: clock, database: database, state: state, account: configuration.accountID,
+                                        region: configuration.region, logger: logger, maximumSleep: slice)
         let reloader = ReloadService(daemon: self)
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: transitions), .init(service: deliveries), .init(service: reloader)],
+            services: [.init(service: transitions), .init(service: schedules), .init(service: deliveries), .init(service: reloader)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
