@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(
@@ -36,8 +39,10 @@ let package = Package(
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
-            name: "Configuration",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            // Not "Configuration": Hummingbird brings apple/swift-configuration, whose module has that name.
+            name: "SchedulerConfiguration",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            path: "Sources/Configuration"
         ),
         .target(
             name: "Systemd"
@@ -45,9 +50,24 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "ChangeCalendar", "SchedulerCore", "Store", "EventBus",
+                "ChangeCalendar", "SchedulerCore", "Store", "EventBus", "SchedulerMetrics",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            // Not "Metrics": that name belongs to apple/swift-metrics, which Hummingbird brings.
+            name: "SchedulerMetrics",
+            path: "Sources/DaemonMetrics"
+        ),
+        .target(
+            name: "API",
+            dependencies: [
+                "ChangeCalendar", "Daemon", "Store", "EventBus", "SchedulerMetrics", "SchedulerCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -62,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "schedulerd",
             dependencies: [
-                "ChangeCalendar", "Daemon", "Configuration", "Systemd", "Store", "SchedulerCore", "EventBus",
+                "ChangeCalendar", "Daemon", "SchedulerConfiguration", "Systemd", "Store", "SchedulerCore", "EventBus", "API", "SchedulerMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -94,7 +114,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConfigurationTests",
-            dependencies: ["Configuration"]
+            dependencies: ["SchedulerConfiguration"]
         ),
         .testTarget(
             name: "SystemdTests",
@@ -104,6 +124,12 @@ let package = Package(
             name: "DaemonTests",
             dependencies: ["Daemon", "SchedulerTesting", "ChangeCalendar", "Store", "SchedulerCore",
                            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "APITests",
+            dependencies: ["API", "Daemon", "Store", "ChangeCalendar", "EventBus", "SchedulerTesting", "SchedulerMetrics", "SchedulerCore",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "EventBusTests",

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SchedulerMetrics
 import SchedulerCore
 import ServiceLifecycle
 import Store
@@ -69,10 +70,12 @@ public struct DeliveryService<Clock: WallClock>: Service {
         var delivery = delivery
         let now = clock.now()
         guard let target = rules.rules[delivery.rule]?.targets.first(where: { $0.id == delivery.targetId }) else {
-            return finish(&delivery, now: now, status: .dead, error: "rule \(delivery.rule) or its target \(delivery.targetId) no longer exists")
+            return finish(&delivery, now: now, status: .dead, error: "rule \(delivery.rule) or its target \(delivery.targetId) no longer exists",
+                          targetKind: "unknown")
         }
         if now.timeIntervalSince1970 - stored.time > Double(target.maximumEventAgeInSeconds) {
-            return finish(&delivery, now: now, status: .dead, error: "event older than MaximumEventAgeInSeconds (\(target.maximumEventAgeInSeconds))")
+            return finish(&delivery, now: now, status: .dead, error: "event older than MaximumEventAgeInSeconds (\(target.maximumEventAgeInSeconds))",
+                          targetKind: target.kind.rawValue)
         }
         let payload: String
         do {
@@ -80,25 +83,26 @@ public struct DeliveryService<Clock: WallClock>: Service {
                                           time: Date(timeIntervalSince1970: stored.time))
             payload = try TargetInput.render(target, event: event)
         } catch {
-            return finish(&delivery, now: now, status: .dead, error: "input cannot be built: \(error)")
+            return finish(&delivery, now: now, status: .dead, error: "input cannot be built: \(error)", targetKind: target.kind.rawValue)
         }
         let key = "\(delivery.eventId):\(delivery.targetId)"
         let outcome = await runner.deliver(payload, to: target, idempotencyKey: key, rule: delivery.rule)
         delivery.attempts += 1
         delivery.output = outcome.output.isEmpty ? nil : outcome.output
         if outcome.succeeded {
-            finish(&delivery, now: clock.now(), status: .delivered, error: nil)
+            finish(&delivery, now: clock.now(), status: .delivered, error: nil, targetKind: target.kind.rawValue)
         } else if delivery.attempts > target.maximumRetryAttempts {
-            finish(&delivery, now: clock.now(), status: .dead, error: outcome.output)
+            finish(&delivery, now: clock.now(), status: .dead, error: outcome.output, targetKind: target.kind.rawValue)
         } else {
             // 1 s, 2 s, 4 s … capped at 5 minutes.
             let backoff = min(300, pow(2, Double(delivery.attempts - 1)))
             delivery.nextAttemptAt = clock.now().timeIntervalSince1970 + backoff
-            finish(&delivery, now: clock.now(), status: .failed, error: outcome.output)
+            finish(&delivery, now: clock.now(), status: .failed, error: outcome.output, targetKind: target.kind.rawValue)
         }
     }
 
-    private func finish(_ delivery: inout DeliveryRecord, now: Date, status: DeliveryRecord.Status, error: String?) {
+    private func finish(_ delivery: inout DeliveryRecord, now: Date, status: DeliveryRecord.Status, error: String?, targetKind: String) {
+        state.metrics.increment(DaemonMetrics.deliveries, .init(["target_type": targetKind, "outcome": status.rawValue]))
         delivery.status = status
         delivery.lastError = error
         delivery.updatedAt = now.timeIntervalSince1970

@@ -1,4 +1,5 @@
 public import ChangeCalendar
+public import SchedulerMetrics
 import Synchronization
 
 /// What the services share and a reload replaces: the compiled calendars and rules.
@@ -11,8 +12,11 @@ public final class RuntimeState: Sendable {
     let scheduleKick: Kick
     /// Wakes the scheduled-rule service when rules change.
     let rulesKick: Kick
+    /// Counters and histograms every service updates and `GET /metrics` renders.
+    public let metrics: MetricsRegistry
 
-    public init(calendars: [String: CalendarSchedule], rules: RuleBook) {
+    public init(calendars: [String: CalendarSchedule], rules: RuleBook, metrics: MetricsRegistry = DaemonMetrics.makeRegistry()) {
+        self.metrics = metrics
         calendarsBox = Mutex(calendars)
         rulesBox = Mutex(rules)
         deliveryKick = Kick()
@@ -22,6 +26,24 @@ public final class RuntimeState: Sendable {
 
     public var calendars: [String: CalendarSchedule] { calendarsBox.withLock { $0 } }
     public var rules: RuleBook { rulesBox.withLock { $0 } }
+
+    /// Puts one calendar in force (or takes it out with nil), as the API does on a document
+    /// change; the timer loop replans at once.
+    public func setCalendar(_ name: String, _ schedule: CalendarSchedule?) {
+        calendarsBox.withLock { $0[name] = schedule }
+        scheduleKick.fire()
+    }
+
+    /// Puts a new set of rules in force (an API change to rules or targets).
+    public func setRules(_ rules: RuleBook) {
+        rulesBox.withLock { $0 = rules }
+        rulesKick.fire()
+    }
+
+    /// Wakes the delivery service (new deliveries were recorded outside the timer loop).
+    public func deliveriesRecorded() {
+        deliveryKick.fire()
+    }
 
     public func replace(calendars: [String: CalendarSchedule], rules: RuleBook) {
         calendarsBox.withLock { $0 = calendars }

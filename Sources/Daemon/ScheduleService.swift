@@ -2,6 +2,7 @@ import ChangeCalendar
 import EventBus
 import Foundation
 import Logging
+import SchedulerMetrics
 import SchedulerCore
 import ServiceLifecycle
 import Store
@@ -76,6 +77,10 @@ public struct ScheduleService<Clock: WallClock>: Service {
         let recorded = try database.recordEmission(stored, calendar: nil, state: nil, since: at, deliveries: deliveries)
         logger.info("scheduled rule fired", metadata: ["rule.name": "\(rule.name)", "schedule.at": "\(CalendarTime.format(at))",
                                                        "event.id": "\(event.id)", "event.duplicate": "\(!recorded)"])
-        if recorded { state.deliveryKick.fire() }
+        if recorded {
+            state.metrics.increment(DaemonMetrics.eventsRecorded, .init(["source": "aws.events"]))
+            state.metrics.increment(DaemonMetrics.eventsMatched, .init(["source": "aws.events"]), by: Double(deliveries.count))
+            state.deliveryKick.fire()
+        }
     }
 }

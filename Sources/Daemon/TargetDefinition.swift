@@ -40,13 +40,13 @@ public struct TargetDefinition: Codable, Sendable, Equatable {
         self.maximumEventAgeInSeconds = maximumEventAgeInSeconds
     }
 
-    static func encodeList(_ targets: [TargetDefinition]) -> String {
+    public static func encodeList(_ targets: [TargetDefinition]) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return (try? encoder.encode(targets)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
     }
 
-    static func decodeList(_ json: String) throws -> [TargetDefinition] {
+    public static func decodeList(_ json: String) throws -> [TargetDefinition] {
         try JSONDecoder().decode([TargetDefinition].self, from: Data(json.utf8))
     }
 }

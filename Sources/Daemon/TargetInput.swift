@@ -64,3 +64,11 @@ enum TargetInput {
         return current
     }
 }
+
+/// Checks the API can run before storing a target.
+public enum TargetInputCheck {
+    /// Throws when `path` is not an input path EventBridge (and the daemon) can apply.
+    public static func path(_ path: String) throws {
+        _ = try TargetInput.select(path, in: .object([:]))
+    }
+}

@@ -1,6 +1,7 @@
 import ChangeCalendar
 import Foundation
 import Logging
+import SchedulerMetrics
 import SchedulerCore
 import ServiceLifecycle
 import Store
@@ -83,6 +84,15 @@ public struct TransitionService<Clock: WallClock>: Service {
             let recorded = try database.recordEmission(stored, calendar: emission.calendar, state: emission.state.rawValue,
                                                        since: emission.at, deliveries: deliveries)
             recordedAny = recordedAny || recorded
+            if recorded {
+                let metrics = state.metrics
+                metrics.observe(DaemonMetrics.transitionLateness, max(0, emission.lateness))
+                metrics.increment(DaemonMetrics.transitions, .init(["state": emission.state.rawValue, "catch_up": "\(emission.isCatchUp)"]))
+                metrics.increment(DaemonMetrics.eventsRecorded, .init(["source": "aws.ssm"]))
+                if !deliveries.isEmpty {
+                    metrics.increment(DaemonMetrics.eventsMatched, .init(["source": "aws.ssm"]), by: Double(deliveries.count))
+                }
+            }
             logger.info("calendar transition", metadata: [
                 "calendar.name": "\(emission.calendar)", "calendar.state": "\(emission.state.rawValue)",
                 "transition.at": "\(CalendarTime.format(emission.at))",

@@ -12,6 +12,8 @@ public struct DocumentRecord: Codable, Sendable, Equatable, FetchableRecord, Per
     public var createdAt: Double
     public var origin: String
     public var sourcePath: String?
+    /// JSON array of `{"Key": ..., "Value": ...}`, as the API takes and returns tags.
+    public var tags: String = "[]"
 }
 
 public struct DocumentVersionRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
@@ -21,6 +23,8 @@ public struct DocumentVersionRecord: Codable, Sendable, Equatable, FetchableReco
     public var content: String
     public var contentHash: String
     public var createdAt: Double
+    /// The API's optional `VersionName`, unique within a document.
+    public var versionName: String? = nil
 }
 
 /// The state a calendar last emitted, and since when.

@@ -101,6 +101,14 @@ public final class SchedulerDatabase: Sendable {
             }
             try db.create(index: "delivery_due", on: "delivery", columns: ["status", "nextAttemptAt"])
         }
+        migrator.registerMigration("v3: document API fields") { db in
+            try db.alter(table: "document") { t in
+                t.add(column: "tags", .text).notNull().defaults(to: "[]")
+            }
+            try db.alter(table: "documentVersion") { t in
+                t.add(column: "versionName", .text)
+            }
+        }
         return migrator
     }
 }

@@ -1,4 +1,4 @@
-import Configuration
+import SchedulerConfiguration
 import Daemon
 import Store
 

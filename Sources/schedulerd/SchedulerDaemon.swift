@@ -1,5 +1,6 @@
+import API
 import ChangeCalendar
-import Configuration
+import SchedulerConfiguration
 import Daemon
 import Foundation
 import Logging
@@ -72,8 +73,10 @@ struct SchedulerDaemon {
         let schedules = ScheduleService(clock: clock, database: database, state: state, account: configuration.accountID,
                                         region: configuration.region, logger: logger, maximumSleep: slice)
         let reloader = ReloadService(daemon: self)
+        let api = try makeAPIServer()
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: transitions), .init(service: schedules), .init(service: deliveries), .init(service: reloader)],
+            services: [.init(service: transitions), .init(service: schedules), .init(service: deliveries), .init(service: reloader),
+                       .init(service: api)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
@@ -87,7 +90,6 @@ struct SchedulerDaemon {
         let configuration = settings.configuration
         let now = clock.now()
         print("schedulerd: data in \(configuration.dataDirectory), calendars from \(configuration.calendarsDirectory)")
-        print("schedulerd: the AWS API on \(settings.listenOverride ?? configuration.listen) arrives with the API issue; not served yet")
         print("schedulerd: \(state.calendars.count) calendars, \(state.rules.rules.count) rules; it is \(CalendarTime.format(now))")
         for (name, calendar) in state.calendars.sorted(by: { $0.key < $1.key }) {
             let next = calendar.nextTransition(after: now)
@@ -95,6 +97,27 @@ struct SchedulerDaemon {
                   + (next.map { ", \($0.state.rawValue) at \(CalendarTime.format($0.instant))" } ?? ", never changes again"))
         }
         print("schedulerd: events and deliveries: schedulerd events --data-dir \(configuration.dataDirectory)")
+    }
+
+    /// The AWS API listener on the configured address, with the operations over this daemon's
+    /// database and schedule.
+    private func makeAPIServer() throws -> APIServer {
+        let configuration = settings.configuration
+        let environment = APIEnvironment(database: database, state: state, clock: clock, account: configuration.accountID,
+                                         region: configuration.region, defaultTimeZone: configuration.defaultTimeZone,
+                                         metrics: state.metrics, logger: logger)
+        let authenticator = try APIWiring.authenticator(configuration: configuration, database: database, logger: logger)
+        let responder = APIResponder(table: environment.operationTable(), authenticator: authenticator, metrics: state.metrics,
+                                     logger: logger, health: { [state, clock] in
+            ["status": "ok", "calendars": .number(Double(state.calendars.count)), "rules": .number(Double(state.rules.rules.count)),
+             "time": .string(CalendarTime.format(clock.now()))]
+        })
+        let listen = configuration.listen
+        return APIServer(host: listen.host, port: listen.port, responder: responder, logger: logger) { port in
+            let url = "http://\(listen.host.contains(":") ? "[\(listen.host)]" : listen.host):\(port)"
+            // Written unbuffered: tests and scripts read the bound port from this line.
+            FileHandle.standardOutput.write(Data("schedulerd: AWS API listening on \(url) (aws --endpoint-url \(url) ...)\n".utf8))
+        }
     }
 
     static func statusLine(calendars: [String: CalendarSchedule], now: Date) -> String {

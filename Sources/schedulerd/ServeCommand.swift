@@ -1,6 +1,6 @@
 import ArgumentParser
 import ChangeCalendar
-import Configuration
+import SchedulerConfiguration
 import Daemon
 import Foundation
 import Logging

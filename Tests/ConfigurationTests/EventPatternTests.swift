@@ -1,4 +1,4 @@
-import Configuration
+import SchedulerConfiguration
 import Testing
 
 @Suite("Event patterns and inputs as JSON")

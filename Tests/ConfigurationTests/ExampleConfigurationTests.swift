@@ -1,4 +1,4 @@
-import Configuration
+import SchedulerConfiguration
 import Foundation
 import Testing
 

@@ -1,4 +1,4 @@
-import Configuration
+import SchedulerConfiguration
 import Testing
 
 @Suite("Errors in top-level settings")

@@ -1,4 +1,4 @@
-import Configuration
+import SchedulerConfiguration
 import Testing
 
 /// A document with one rule whose first target is `target`, on line 5 and below, indented by

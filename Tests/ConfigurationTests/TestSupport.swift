@@ -1,4 +1,4 @@
-import Configuration
+import SchedulerConfiguration
 
 /// The file name and base directory the tests parse text under.
 let testFile = "test.yaml"
