@@ -128,6 +128,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: ["API", "Daemon", "Store", "ChangeCalendar", "EventBus", "SchedulerTesting", "SchedulerMetrics", "SchedulerCore",
+                           .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "Logging", package: "swift-log")]
         ),

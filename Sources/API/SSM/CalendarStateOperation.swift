@@ -15,6 +15,9 @@ struct CalendarStateOperation {
         guard let references = try input.stringList("CalendarNames") else {
             throw APIError.validation(member: "CalendarNames", value: nil, constraint: "Member must not be null")
         }
+        if references.isEmpty {
+            throw APIError.validation(member: "CalendarNames", value: "[]", constraint: "Member must have length greater than or equal to 1")
+        }
         var at = environment.clock.now()
         if let text = try input.string("AtTime") {
             guard let parsed = CalendarTime.parse(text) else {
