@@ -118,7 +118,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SystemdTests",
-            dependencies: ["Systemd"]
+            dependencies: ["Systemd", "SchedulerTesting"]
         ),
         .testTarget(
             name: "DaemonTests",

@@ -1,6 +1,7 @@
 public import ChangeCalendar
 
-/// Wakes at every calendar transition and hands the resulting emissions to `record`.
+/// Wakes at every calendar transition and hands the resulting emissions to `record` (which is
+/// called on every wake, with an empty plan when nothing is due).
 ///
 /// The loop owns no storage: `record` must persist the emissions (and the new states) before
 /// it returns; the loop then treats them as emitted. It sleeps until the next transition in
@@ -22,11 +23,11 @@ public struct TimerLoop<Clock: WallClock>: Sendable {
         var emitted = initial
         while !Task.isCancelled {
             let plan = planner.plan(now: clock.now(), calendars: await calendars(), emitted: emitted)
-            if !plan.emissions.isEmpty || !plan.initialStates.isEmpty {
-                try await record(plan)
-                for emission in plan.emissions { emitted[emission.calendar] = emission.state }
-                emitted.merge(plan.initialStates) { _, new in new }
-            }
+            // Every wake is reported, even with nothing to record: the caller pings the
+            // systemd watchdog from here, and a quiet week must not look like a hung loop.
+            try await record(plan)
+            for emission in plan.emissions { emitted[emission.calendar] = emission.state }
+            emitted.merge(plan.initialStates) { _, new in new }
             try await clock.sleep(until: plan.wakeAt)
         }
         throw CancellationError()

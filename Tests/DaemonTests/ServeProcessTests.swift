@@ -2,6 +2,7 @@ import ChangeCalendar
 import Foundation
 import GRDB
 import Store
+import SchedulerTesting
 import Testing
 
 // The daemon as people run it: the real `schedulerd` binary on simulated time, its
@@ -160,6 +161,47 @@ struct ServeProcessTests {
         #expect(try await second.waitForExit(within: 30), "serve kept running with an invalid calendar")
         #expect(second.exitedNormally && second.status != 0, "exit: \(second.exitDescription)")
         #expect(second.stderr().contains("\(brokenCalendar):\(Fixtures.brokenLine):"), "stderr: \(second.stderr())")
+    }
+
+    @Test("systemd's notify protocol from a running serve: READY with STATUS, WATCHDOG at half the interval, RELOADING on SIGHUP, STOPPING on SIGTERM")
+    func notifiesSystemd() async throws {
+        let sandbox = try Sandbox()
+        let data = sandbox.path("data")
+        try sandbox.write("calendars/flip.ics", Fixtures.flip)
+        let config = try sandbox.write("schedulerd.yaml", """
+            listen: 127.0.0.1:0
+            data_dir: \(data)
+            calendars_dir: \(sandbox.path("calendars"))
+            auth: none
+            """)
+        let listener = try NotifyListener(path: sandbox.path("notify.sock"))
+        let daemon = try ServeProcess(in: sandbox, name: "serve", arguments: ["serve", "--config", config],
+                                      environment: ["NOTIFY_SOCKET": listener.notifySocket, "WATCHDOG_USEC": "2000000"])
+        defer { daemon.stop() }
+        var messages: [String] = []
+        func collect(until what: String, within seconds: Double) async throws -> String {
+            try await eventually(what, within: seconds, every: .milliseconds(20), daemon: daemon) {
+                while let message = listener.receive() { messages.append(message) }
+                return messages.last { $0.contains(what) }
+            }
+        }
+        let ready = try await collect(until: "READY=1", within: 30)
+        #expect(ready.contains("STATUS=1 calendars; next: flip"), "\(ready)")
+        // WATCHDOG_USEC=2 s: the loop pings at least every second.
+        let start = ContinuousClock.now
+        messages.removeAll()
+        _ = try await collect(until: "WATCHDOG=1", within: 5)
+        messages.removeAll()
+        _ = try await collect(until: "WATCHDOG=1", within: 5)
+        #expect(seconds(since: start) < 3.5, "two watchdog pings took \(seconds(since: start)) s")
+
+        daemon.signal(SIGHUP)
+        _ = try await collect(until: "RELOADING=1", within: 10)
+        _ = try await collect(until: "READY=1", within: 10)
+        daemon.signal(SIGTERM)
+        _ = try await collect(until: "STOPPING=1", within: 10)
+        #expect(try await daemon.waitForExit(within: 10))
+        #expect(daemon.exitedNormally && daemon.status == 0, "exit: \(daemon.exitDescription)")
     }
 
     @Test("SIGHUP with an invalid configuration or calendar keeps the daemon running on what it had")
@@ -585,7 +627,7 @@ private final class ServeProcess {
     let stderrPath: String
     private let handles: [FileHandle]
 
-    init(in sandbox: Sandbox, name: String, arguments: [String]) throws {
+    init(in sandbox: Sandbox, name: String, arguments: [String], environment: [String: String] = [:]) throws {
         let binary = repositoryRoot.appendingPathComponent(".build/debug/schedulerd").path
         try #require(FileManager.default.isExecutableFile(atPath: binary),
                      "\(binary) is missing: run `swift build --product schedulerd` first")
@@ -599,6 +641,9 @@ private final class ServeProcess {
         handles = [output, errors]
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = output
         process.standardError = errors

@@ -1,3 +1,4 @@
+import SchedulerTesting
 import Glibc
 import Systemd
 import Testing

@@ -1,3 +1,4 @@
+import SchedulerTesting
 import Foundation
 import Glibc
 import Systemd

@@ -7,19 +7,19 @@ import Glibc
 /// Delivery on a Unix datagram socket is synchronous: when `sendto()` has returned in
 /// the notifier, the datagram is already queued here, so ``receive()`` needs no wait and
 /// never sleeps; it returns nil at once when nothing was sent.
-final class NotifyListener {
+public final class NotifyListener {
     /// The value to put in `NOTIFY_SOCKET` to reach this listener.
-    let notifySocket: String
+    public let notifySocket: String
     private var descriptor: Int32
     private let path: String?
 
     /// Binds a socket at `path` in the filesystem.
-    convenience init(path: String) throws {
+    public convenience init(path: String) throws {
         try self.init(notifySocket: path, sunPath: Array(path.utf8), path: path)
     }
 
     /// Binds an abstract socket; `NOTIFY_SOCKET` is `@` followed by `name`.
-    convenience init(abstractName name: String) throws {
+    public convenience init(abstractName name: String) throws {
         try self.init(notifySocket: "@" + name, sunPath: [0] + Array(name.utf8), path: nil)
     }
 
@@ -60,19 +60,19 @@ final class NotifyListener {
     }
 
     /// The next datagram as raw bytes, or nil when none is queued.
-    func receiveBytes() -> [UInt8]? {
+    public func receiveBytes() -> [UInt8]? {
         var buffer = [UInt8](repeating: 0, count: 16_384)
         let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
         return count < 0 ? nil : Array(buffer[..<count])
     }
 
     /// The next datagram as text, or nil when none is queued.
-    func receive() -> String? {
+    public func receive() -> String? {
         receiveBytes().map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Closes the socket but leaves its file in place, so sends fail with ECONNREFUSED.
-    func closeKeepingFile() {
+    public func closeKeepingFile() {
         close(descriptor)
         // Never close twice: the number may already belong to another test's socket.
         descriptor = -1
