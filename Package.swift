@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -43,6 +44,14 @@ let package = Package(
             name: "Systemd"
         ),
         .target(
+            name: "Auth",
+            dependencies: [
+                "Store",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
             name: "Daemon",
             dependencies: [
                 "ChangeCalendar", "SchedulerCore", "Store", "EventBus",
@@ -62,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "schedulerd",
             dependencies: [
-                "ChangeCalendar", "Daemon", "Configuration", "Systemd", "Store", "SchedulerCore", "EventBus",
+                "ChangeCalendar", "Daemon", "Configuration", "Systemd", "Store", "SchedulerCore", "EventBus", "Auth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -91,6 +100,11 @@ let package = Package(
         .testTarget(
             name: "StoreTests",
             dependencies: ["Store"]
+        ),
+        .testTarget(
+            name: "AuthTests",
+            dependencies: ["Auth", "Store", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(
             name: "ConfigurationTests",
