@@ -48,6 +48,14 @@ let package = Package(
             name: "Systemd"
         ),
         .target(
+            name: "Auth",
+            dependencies: [
+                "Store",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
             name: "Daemon",
             dependencies: [
                 "ChangeCalendar", "SchedulerCore", "Store", "EventBus", "SchedulerMetrics",
@@ -82,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "schedulerd",
             dependencies: [
-                "ChangeCalendar", "Daemon", "SchedulerConfiguration", "Systemd", "Store", "SchedulerCore", "EventBus", "API", "SchedulerMetrics",
+                "ChangeCalendar", "Daemon", "SchedulerConfiguration", "Systemd", "Store", "SchedulerCore", "EventBus", "API", "SchedulerMetrics", "Auth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -111,6 +119,11 @@ let package = Package(
         .testTarget(
             name: "StoreTests",
             dependencies: ["Store"]
+        ),
+        .testTarget(
+            name: "AuthTests",
+            dependencies: ["Auth", "Store", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(
             name: "ConfigurationTests",

@@ -51,6 +51,11 @@ extension DaemonConfiguration {
         if let node = fields["rules"] {
             rules = try decoder.rules(node, path: fields.path("rules"))
         }
+        if auth == .none, !listen.isLoopback, let node = fields["auth"] {
+            throw decoder.error(.conflict, "auth: none lets anyone who can reach \(listen) use the API; it is allowed "
+                                + "only with a loopback listen address (127.0.0.1, ::1, localhost). Leave auth out to "
+                                + "require signed requests", at: node, path: fields.path("auth"))
+        }
     }
 }
 
@@ -71,13 +76,5 @@ extension ConfigurationDecoder {
         return try checked(node, path: path) { () throws(ValueProblem) in
             try FilePath.resolve(text, against: baseDirectory)
         }
-    }
-
-    func auth(_ node: ConfigurationNode, path: String) throws(ConfigurationError) -> AuthConfiguration {
-        if node.entries != nil { return .mapping(node) }
-        if node.text == "none" { return .none }
-        let found = node.text.map { "'\($0)'" } ?? node.shapeName
-        throw error(.wrongType, "expected 'none' or a mapping of API credentials; found \(found)",
-                    at: node, path: path)
     }
 }

@@ -22,7 +22,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// The configuration of an empty file at `defaultPath`: listen on `127.0.0.1:8750`, data in
     /// `/var/lib/schedulerd`, calendars in `/etc/schedulerd/calendars`, account `123456789012`
     /// in `us-east-1`, zone `UTC`, log level `info`, events older than 24 hours not delivered,
-    /// no authentication, no rules.
+    /// API requests signed with stored credentials, no rules.
     public static let defaults = DaemonConfiguration()
 
     /// `listen`: where the API accepts connections (default `127.0.0.1:8750`).
@@ -44,7 +44,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// `max_event_age`: events older than this when they are due (a catch-up after a long
     /// stop, for example) are recorded but not delivered (default 24 hours).
     public var maxEventAge: Duration
-    /// `auth`: reserved for the API (default `none`).
+    /// `auth`: how API requests are authenticated (default: AWS Signature Version 4 with the
+    /// credentials stored in the database; `none` only on a loopback address).
     public var auth: AuthConfiguration
     /// `rules`: the rules from the file, in order, with unique names.
     public var rules: [RuleConfiguration]
@@ -58,7 +59,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
                 logLevel: LogLevel = .info,
                 calendarsDirectory: String = "/etc/schedulerd/calendars",
                 maxEventAge: Duration = .seconds(24 * 3600),
-                auth: AuthConfiguration = .none,
+                auth: AuthConfiguration = .default,
                 rules: [RuleConfiguration] = []) {
         self.listen = listen
         self.dataDirectory = dataDirectory

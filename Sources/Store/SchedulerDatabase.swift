@@ -2,7 +2,8 @@ public import GRDB
 import Foundation
 
 /// The daemon's one SQLite database: documents and their versions, the state each calendar
-/// last emitted, rules and targets, the event outbox and archive, and deliveries.
+/// last emitted, rules and targets, the event outbox and archive, deliveries, and API
+/// credentials (secrets sealed).
 ///
 /// Production opens a `DatabasePool` (WAL mode: readers never block the writer) in the data
 /// directory; tests may pass any `DatabaseWriter`. Migrations are append-only.
@@ -101,6 +102,7 @@ public final class SchedulerDatabase: Sendable {
             }
             try db.create(index: "delivery_due", on: "delivery", columns: ["status", "nextAttemptAt"])
         }
+        migrator.registerMigration("v2: credentials", migrate: createCredentialTable)
         migrator.registerMigration("v3: document API fields") { db in
             try db.alter(table: "document") { t in
                 t.add(column: "tags", .text).notNull().defaults(to: "[]")

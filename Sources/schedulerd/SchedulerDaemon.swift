@@ -186,7 +186,10 @@ extension ServeCommand {
     /// Like `loadSettings`, but throws the error instead of printing it (for reloads).
     func loadSettingsQuietly() throws -> DaemonSettings {
         var configuration = try DaemonConfiguration.load(path: config)
-        if let listen, let address = ListenAddress(listen) { configuration.listen = address }
+        if let listen, let address = ListenAddress(listen) {
+            configuration.listen = address
+            try Self.checkOpenAPI(configuration, file: config)
+        }
         if let dataDir { configuration.dataDirectory = URL(fileURLWithPath: dataDir).standardizedFileURL.path }
         return DaemonSettings(configuration: configuration, configPath: config,
                               rules: try ConfigurationMapping.ruleRecords(configuration, file: config),

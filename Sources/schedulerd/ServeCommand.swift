@@ -71,7 +71,15 @@ struct ServeCommand: AsyncParsableCommand {
             printError(error.description)
             throw ExitCode.failure
         }
-        if let listen, let address = ListenAddress(listen) { configuration.listen = address }
+        if let listen, let address = ListenAddress(listen) {
+            configuration.listen = address
+            do {
+                try Self.checkOpenAPI(configuration, file: config)
+            } catch {
+                printError("\(error)")
+                throw ExitCode.failure
+            }
+        }
         if let dataDir { configuration.dataDirectory = URL(fileURLWithPath: dataDir).standardizedFileURL.path }
         let rules: [RuleRecord]
         do {
@@ -83,6 +91,24 @@ struct ServeCommand: AsyncParsableCommand {
         return DaemonSettings(configuration: configuration, configPath: config, rules: rules,
                               dataDirectoryOverride: dataDir.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
                               listenOverride: listen.flatMap(ListenAddress.init))
+    }
+}
+
+extension ServeCommand {
+    /// The file's check of `auth: none` ran against the file's address; a `--listen` override
+    /// must pass it too, so an unauthenticated API never faces the network.
+    static func checkOpenAPI(_ configuration: DaemonConfiguration, file: String) throws {
+        guard configuration.auth == .none, !configuration.listen.isLoopback else { return }
+        throw OpenAPIRefused(file: file, listen: configuration.listen)
+    }
+
+    struct OpenAPIRefused: Error, CustomStringConvertible {
+        var file: String
+        var listen: ListenAddress
+        var description: String {
+            "\(file): auth: none is allowed only with a loopback listen address, and --listen \(listen) is not one; "
+                + "listen on 127.0.0.1, ::1 or localhost, or remove auth: none to require signed requests"
+        }
     }
 }
 

@@ -14,7 +14,8 @@ struct DefaultsTests {
         #expect(defaults.logLevel == .info)
         #expect(defaults.calendarsDirectory == "/etc/schedulerd/calendars")
         #expect(defaults.maxEventAge == .seconds(86_400))
-        #expect(defaults.auth == .none)
+        #expect(defaults.auth == .signatureV4(keyFile: nil, credentials: []))
+        #expect(defaults.auth == .default)
         #expect(defaults.rules.isEmpty)
         #expect(DaemonConfiguration.defaultPath == "/etc/schedulerd/schedulerd.yaml")
     }

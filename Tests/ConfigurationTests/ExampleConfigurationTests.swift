@@ -18,7 +18,7 @@ struct ExampleConfigurationTests {
         #expect(configuration.defaultTimeZone == "UTC")
         #expect(configuration.logLevel == .info)
         #expect(configuration.maxEventAge == .seconds(24 * 3600))
-        #expect(configuration.auth == .none)
+        #expect(configuration.auth == .default, "requests must be signed: the example leaves auth out")
         #expect(configuration.rules.map(\.name) == ["nightly-stop", "morning-start", "hourly-heartbeat"])
     }
 

@@ -126,7 +126,7 @@ struct SettingsErrorTests {
         #expect(error.path == "default_timezone")
     }
 
-    @Test("auth is none or a mapping", arguments: ["auth: basic", "auth: [a]", "auth: true"])
+    @Test("auth is none or a mapping", arguments: ["auth: basic", "auth: [a]", "auth: true", "auth: None"])
     func badAuth(text: String) throws {
         let error = try #require(parseError(text))
         #expect(error.path == "auth")

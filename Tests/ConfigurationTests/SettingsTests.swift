@@ -16,7 +16,7 @@ struct SettingsTests {
             max_event_age: 1h30m
             auth:
               credentials:
-                - {access_key_id: AKIDEXAMPLE, principal: admin}
+                - {name: admin, access_key_id: AKIDEXAMPLE00000, secret_access_key: s3cret, role: admin}
             """)
         #expect(configuration.listen == ListenAddress(host: "::1", port: 9000))
         #expect(configuration.dataDirectory == "/srv/schedulerd")
@@ -27,12 +27,9 @@ struct SettingsTests {
         #expect(configuration.logLevel == .debug)
         #expect(configuration.calendarsDirectory == "/srv/calendars")
         #expect(configuration.maxEventAge == .seconds(5_400))
-        guard case .mapping(let auth) = configuration.auth else {
-            Issue.record("auth should be kept as a mapping")
-            return
-        }
-        #expect(auth.line == 10)
-        #expect(auth["credentials"]?.items?.first?["principal"]?.text == "admin")
+        #expect(configuration.auth == .signatureV4(keyFile: nil, credentials: [
+            ConfiguredCredential(name: "admin", accessKeyID: "AKIDEXAMPLE00000", secretAccessKey: "s3cret", role: "admin"),
+        ]))
     }
 
     @Test("regions of every shape AWS uses", arguments: ["us-east-1", "us-gov-west-1", "cn-north-1", "ap-southeast-4",

@@ -86,8 +86,11 @@ public struct APIResponder: HTTPResponder {
                            "The request body is larger than \(Self.maximumBodySize) bytes.", status: 413)
         }
         let body = Array(buffer.readableBytesView)
+        // HTTPTypes turns HTTP/1.1's Host header into the `:authority` pseudo-header; SigV4 signs it as `host`.
+        var headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }
+        if let authority = request.head.authority { headers.append((name: "host", value: authority)) }
         let wire = WireRequest(method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
-                               headers: request.headers.map { ($0.name.rawName, $0.value) }, body: body)
+                               headers: headers, body: body)
         // AWS checks the signature before it looks at the operation.
         let caller = try authenticator.authenticate(wire)
         guard !target.isEmpty else {
