@@ -109,7 +109,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "EventBusBenchmark",
-            dependencies: ["EventBus"],
+            dependencies: ["EventBus", "SchedulerTesting"],
             path: "Benchmarks/EventBusBenchmark"
         ),
         .testTarget(
@@ -148,11 +148,11 @@ let package = Package(
         ),
         .testTarget(
             name: "EventBusTests",
-            dependencies: ["EventBus"]
+            dependencies: ["EventBus", "SchedulerTesting"]
         ),
         .testTarget(
             name: "ChangeCalendarTests",
-            dependencies: ["ChangeCalendar", "CLibical"]
+            dependencies: ["ChangeCalendar", "CLibical", "SchedulerTesting"]
         ),
     ],
     swiftLanguageModes: [.v6]

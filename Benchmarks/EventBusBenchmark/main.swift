@@ -9,6 +9,7 @@
 // on one core (the thread's own clock, so other processes sharing the machine do not
 // count against it); wall-clock throughput is printed beside it.
 import EventBus
+import SchedulerTesting
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -22,17 +23,6 @@ func threadCPUSeconds() -> Double {
     return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
 }
 
-/// SplitMix64: small, fast and deterministic, so every run sees the same rules and events.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Deterministic rules and events (same every run).
 struct Workload {

@@ -1,4 +1,5 @@
 import ChangeCalendar
+import SchedulerTesting
 import Foundation
 import Testing
 
@@ -21,17 +22,7 @@ struct MutationFuzzTests {
         return texts
     }()
 
-    /// A small deterministic generator (SplitMix64), so a failure can be replayed by seed.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias Generator = SeededGenerator
 
     static let interesting: [String] = [":", ";", "\r\n", "\n ", "BEGIN:VEVENT", "END:VEVENT", "RRULE:FREQ=SECONDLY",
                                         "TZID=", "9999", "0000", "-", "T", "Z", "=", ",", "\u{0}", "é", "99999999T999999"]

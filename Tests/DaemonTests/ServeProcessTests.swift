@@ -309,7 +309,7 @@ struct ServeProcessTests {
             ["serve", "--config", config, "--data-dir", data, "--clock-speed", "\(speed)", "--clock-start", CalendarTime.format(clockStart)]
         }
 
-        var random = SplitMix64(seed: 0x5EED_2026_1201)
+        var random = SeededGenerator(state: 0x5EED_2026_1201)
         var clockStarts: [Date] = []
         var clockStart = firstStart
         for round in 0..<Crash.kills {
@@ -831,20 +831,6 @@ private func seconds(since instant: ContinuousClock.Instant) -> Double {
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
 }
 
-/// A seeded generator (SplitMix64), so the kill moments are the same on every run.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 private extension Calendar {
     static let utc: Calendar = {

@@ -1,16 +1,6 @@
 import EventBus
+import SchedulerTesting
 
-/// SplitMix64: a small deterministic generator, so a failing seed always fails again.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Random (valid) patterns and events over a small vocabulary, so that they often meet:
 /// every operator, nested objects, `$or`, arrays of scalars and of objects.
