@@ -12,11 +12,13 @@ run: deps build
 	$(BIN) calendar check config/calendars/*.ics
 	$(BIN) serve --config config/schedulerd.yaml --data-dir data
 
-## test: the whole suite: unit tests (with the fuzz corpus) and the recurring-ical-events differential
+## test: the whole suite: unit tests (with the fuzz corpus), the recurring-ical-events differential,
+## and the end-to-end test of the daemon with the real aws CLI and boto3
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) build --product schedulerd
 	scripts/differential.sh $(BIN)
+	scripts/e2e.sh $(BIN)
 	$(SWIFT) test --skip-build
 
 build:
