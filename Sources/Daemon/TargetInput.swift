@@ -12,27 +12,46 @@ enum TargetInput {
         if let input = target.input { return input }
         if let path = target.inputPath {
             guard let value = try select(path, in: event.value) else { return "null" }
-            return value.serialized()
+            return value.serialized(sortingKeys: true)
         }
         if let transformer = target.inputTransformer {
-            var output = transformer.inputTemplate
-            output = output.replacingOccurrences(of: "<aws.events.event.json>", with: event.json)
-            output = output.replacingOccurrences(of: "<aws.events.event.ingestion-time>", with: CalendarTime.format(event.time))
-            for (name, path) in transformer.inputPathsMap.sorted(by: { $0.key > $1.key }) {
-                let value = try select(path, in: event.value)
+            var values: [String: String] = [
+                "aws.events.event.json": event.json,
+                "aws.events.event.ingestion-time": CalendarTime.format(event.time),
+            ]
+            for (name, path) in transformer.inputPathsMap {
                 // Strings go in as their text (a template quotes them itself when it wants JSON
                 // strings); anything else as JSON; a path that selects nothing as null.
-                let text: String
-                switch value {
-                case .string(let s)?: text = s
-                case let other?: text = other.serialized()
-                case nil: text = "null"
+                switch try select(path, in: event.value) {
+                case .string(let text)?: values[name] = text
+                case let other?: values[name] = other.serialized(sortingKeys: true)
+                case nil: values[name] = "null"
                 }
-                output = output.replacingOccurrences(of: "<\(name)>", with: text)
             }
-            return output
+            return substitute(transformer.inputTemplate, values)
         }
         return event.json
+    }
+
+    /// Replaces each `<name>` of `template` that `values` knows, in one pass: text that a
+    /// value brings in is never scanned again (a detail containing `<other>` stays as it is),
+    /// and unknown `<...>` stays literal, as in EventBridge.
+    static func substitute(_ template: String, _ values: [String: String]) -> String {
+        var output = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "<") {
+            output += rest[..<open]
+            let afterOpen = rest.index(after: open)
+            if let close = rest[afterOpen...].firstIndex(where: { $0 == ">" || $0 == "<" }), rest[close] == ">",
+               let value = values[String(rest[afterOpen..<close])] {
+                output += value
+                rest = rest[rest.index(after: close)...]
+            } else {
+                output += "<"
+                rest = rest[afterOpen...]
+            }
+        }
+        return output + rest
     }
 
     /// A JSONPath of the form EventBridge input paths use: `$`, `$.a.b`, `$.a[0].b`, `$['a-b']`.
