@@ -6,7 +6,8 @@ public import Foundation
 /// Rates fire at whole multiples of their period since the epoch (so `rate(1 hour)` fires on
 /// the hour); EventBridge starts them at rule creation instead, which a restart could not
 /// reproduce. Cron supports `*`, `?`, lists, ranges, `/` steps, month and weekday names,
-/// `L` (last day of the month) and `#` (nth weekday); one of day-of-month and day-of-week
+/// `L` (last day of the month; in day-of-week `6L`, the last Friday), `W` (`15W`, the weekday
+/// nearest the 15th; `LW`, the last weekday of the month) and `#` (nth weekday); one of day-of-month and day-of-week
 /// must be `?`, as EventBridge requires.
 public struct ScheduleExpression: Sendable, Equatable, CustomStringConvertible {
     /// Why an expression is refused, in EventBridge's words where it has them.
@@ -29,12 +30,19 @@ public struct ScheduleExpression: Sendable, Equatable, CustomStringConvertible {
         var months: Set<Int>
         var weekdays: Set<Int>?           // 1 = Sunday … 7 = Saturday; nil: "?"
         var nthWeekday: (weekday: Int, n: Int)?
+        /// Day-of-month `15W`: the weekday nearest the 15th, within the month.
+        var nearestWeekday: Int? = nil
+        /// Day-of-month `LW`: the last weekday (Monday to Friday) of the month.
+        var lastWorkdayOfMonth = false
+        /// Day-of-week `6L`: the last Friday of the month (`L` alone: the last Saturday).
+        var lastWeekdayOfMonth: Int? = nil
         var years: Set<Int>
 
         static func == (a: Cron, b: Cron) -> Bool {
             a.minutes == b.minutes && a.hours == b.hours && a.daysOfMonth == b.daysOfMonth && a.lastDayOfMonth == b.lastDayOfMonth
                 && a.months == b.months && a.weekdays == b.weekdays && a.nthWeekday?.weekday == b.nthWeekday?.weekday
-                && a.nthWeekday?.n == b.nthWeekday?.n && a.years == b.years
+                && a.nthWeekday?.n == b.nthWeekday?.n && a.years == b.years && a.nearestWeekday == b.nearestWeekday
+                && a.lastWorkdayOfMonth == b.lastWorkdayOfMonth && a.lastWeekdayOfMonth == b.lastWeekdayOfMonth
         }
     }
 
@@ -76,12 +84,24 @@ public struct ScheduleExpression: Sendable, Equatable, CustomStringConvertible {
                                 nthWeekday: nil, years: try Self.field(fields[5], 1970...2199))
                 if fields[2] == "L" {
                     cron.lastDayOfMonth = true
+                } else if fields[2] == "LW" {
+                    cron.lastWorkdayOfMonth = true
+                } else if fields[2].hasSuffix("W") {
+                    guard let day = Int(fields[2].dropLast()), (1...31).contains(day) else { throw FieldError(text: fields[2]) }
+                    cron.nearestWeekday = day
                 } else if fields[2] != "?" {
                     cron.daysOfMonth = try Self.field(fields[2], 1...31)
                 }
                 if fields[4] != "?" {
                     let parts = fields[4].split(separator: "#")
-                    if parts.count == 2 {
+                    if fields[4].hasSuffix("L") {
+                        let day = fields[4] == "L" ? "7" : String(fields[4].dropLast())
+                        guard let weekday = try Self.field(day, 1...7, names: Self.weekdayNames).first,
+                              !day.contains(",") && !day.contains("-") && !day.contains("/") && day != "*" else {
+                            throw FieldError(text: fields[4])
+                        }
+                        cron.lastWeekdayOfMonth = weekday
+                    } else if parts.count == 2 {
                         guard let n = Int(parts[1]), (1...5).contains(n),
                               let day = try Self.field(String(parts[0]), 1...7, names: Self.weekdayNames).first else {
                             throw FieldError(text: fields[4])
@@ -174,7 +194,24 @@ extension ScheduleExpression.Cron {
 
     private func matches(day: Int64, year: Int, month: Int, dayOfMonth: Int) -> Bool {
         let weekday = Int((day + 4).floorModulo(7)) + 1   // 1 = Sunday
-        if lastDayOfMonth { return dayOfMonth == daysIn(month: month, year: year) }
+        let length = daysIn(month: month, year: year)
+        if lastDayOfMonth { return dayOfMonth == length }
+        if lastWorkdayOfMonth {
+            // The last day, moved back to Friday when it falls on a weekend.
+            let lastWeekday = (weekday + (length - dayOfMonth) - 1) % 7 + 1
+            let last = length - (lastWeekday == 1 ? 2 : lastWeekday == 7 ? 1 : 0)
+            return dayOfMonth == last
+        }
+        if let target = nearestWeekday {
+            guard target <= length else { return false }
+            // The weekday of the target day, then the nearest Monday–Friday without leaving the month.
+            let targetWeekday = ((weekday - 1 + (target - dayOfMonth)) % 7 + 7) % 7 + 1
+            var chosen = target
+            if targetWeekday == 7 { chosen = target == 1 ? 3 : target - 1 }          // Saturday: Friday, or Monday the 3rd
+            if targetWeekday == 1 { chosen = target == length ? target - 2 : target + 1 }   // Sunday: Monday, or Friday
+            return dayOfMonth == chosen
+        }
+        if let last = lastWeekdayOfMonth { return weekday == last && dayOfMonth + 7 > length }
         if let daysOfMonth { return daysOfMonth.contains(dayOfMonth) }
         if let nth = nthWeekday { return weekday == nth.weekday && (dayOfMonth - 1) / 7 + 1 == nth.n }
         return weekdays?.contains(weekday) ?? true

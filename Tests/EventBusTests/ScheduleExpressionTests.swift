@@ -24,8 +24,29 @@ struct ScheduleExpressionTests {
         #expect(try next("cron(0 0 1 JAN ? 2027)", after: "2027-06-01T00:00:00Z") == nil)
     }
 
+    @Test("W (nearest weekday), LW (last weekday) and nL (last given weekday of the month)")
+    func weekdayForms() throws {
+        // 2026-11-15 is a Sunday: the nearest weekday is Monday the 16th.
+        #expect(try next("cron(0 9 15W * ? *)", after: "2026-11-01T00:00:00Z") == "2026-11-16T09:00:00Z")
+        // 2026-08-01 is a Saturday: 1W does not leave the month, so Monday the 3rd.
+        #expect(try next("cron(0 9 1W * ? *)", after: "2026-07-31T00:00:00Z") == "2026-08-03T09:00:00Z")
+        // 2026-05-31 is a Sunday and the month's last day: Friday the 29th.
+        #expect(try next("cron(0 9 31W * ? *)", after: "2026-05-01T00:00:00Z") == "2026-05-29T09:00:00Z")
+        // A weekday target is itself: 2026-12-15 is a Tuesday.
+        #expect(try next("cron(0 9 15W * ? *)", after: "2026-12-01T00:00:00Z") == "2026-12-15T09:00:00Z")
+        // 31W skips months without a 31st: after May comes July (2026-07-31 is a Friday).
+        #expect(try next("cron(0 9 31W * ? *)", after: "2026-06-01T00:00:00Z") == "2026-07-31T09:00:00Z")
+        // 2027-01-31 is a Sunday: the last weekday of January 2027 is Friday the 29th.
+        #expect(try next("cron(0 18 LW * ? *)", after: "2027-01-01T00:00:00Z") == "2027-01-29T18:00:00Z")
+        // 2026-12-31 is a Thursday: the last Friday is the 25th, the last Saturday the 26th.
+        #expect(try next("cron(0 18 ? * 6L *)", after: "2026-12-01T00:00:00Z") == "2026-12-25T18:00:00Z")
+        #expect(try next("cron(0 18 ? * FRIL *)", after: "2026-12-01T00:00:00Z") == "2026-12-25T18:00:00Z")
+        #expect(try next("cron(0 18 ? * L *)", after: "2026-12-01T00:00:00Z") == "2026-12-26T18:00:00Z")
+    }
+
     @Test func refusals() {
-        for bad in ["rate(0 minutes)", "rate(5 minute)", "rate(1 minutes)", "rate(5 weeks)", "cron(0 22 * * MON-FRI *)",
+        for bad in ["cron(0 9 32W * ? *)", "cron(0 9 0W * ? *)", "cron(0 9 ? * MON-FRIL *)", "cron(0 9 ? * 8L *)",
+                    "cron(0 9 W * ? *)", "rate(0 minutes)", "rate(5 minute)", "rate(1 minutes)", "rate(5 weeks)", "cron(0 22 * * MON-FRI *)",
                     "cron(0 22 ? * *)", "cron(61 * * * ? *)", "every day", "cron(0 0 ? * 9 *)"] {
             #expect(throws: ScheduleExpression.Invalid.self, "\(bad)") { try ScheduleExpression(bad) }
         }
