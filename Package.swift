@@ -70,9 +70,14 @@ let package = Package(
             path: "Sources/DaemonMetrics"
         ),
         .target(
+            // Automation runbooks (schema 0.3): model, parsing with positions, validation, interpolation.
+            name: "Runbooks",
+            dependencies: ["EventBus", "SchedulerConfiguration"]
+        ),
+        .target(
             name: "API",
             dependencies: [
-                "ChangeCalendar", "Daemon", "Store", "EventBus", "SchedulerMetrics", "SchedulerCore",
+                "ChangeCalendar", "Daemon", "Store", "EventBus", "SchedulerMetrics", "SchedulerCore", "Runbooks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -112,17 +117,6 @@ let package = Package(
             dependencies: ["EventBus", "SchedulerTesting"],
             path: "Benchmarks/EventBusBenchmark"
         ),
-        .executableTarget(
-            // The ceiling for the API benchmark: Hummingbird answering a fixed reply.
-            name: "BareHummingbird",
-            dependencies: [.product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log")],
-            path: "Benchmarks/BareHummingbird"
-        ),
-        .executableTarget(
-            // The HTTP load generator of scripts/api-bench.sh (POSIX sockets, one thread per connection).
-            name: "APIBenchmark",
-            path: "Benchmarks/APIBenchmark"
-        ),
         .testTarget(
             name: "SchedulerCoreTests",
             dependencies: ["SchedulerCore", "SchedulerTesting", "ChangeCalendar"]
@@ -149,6 +143,10 @@ let package = Package(
             dependencies: ["Daemon", "SchedulerTesting", "ChangeCalendar", "Store", "SchedulerCore",
                            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
                            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HTTPTypes", package: "swift-http-types")]
+        ),
+        .testTarget(
+            name: "RunbookTests",
+            dependencies: ["Runbooks", "EventBus"]
         ),
         .testTarget(
             name: "APITests",

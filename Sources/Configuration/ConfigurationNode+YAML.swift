@@ -3,7 +3,7 @@ internal import Yams
 extension ConfigurationNode {
     /// Composes YAML text into nodes; `nil` for a document with no content (empty, or only
     /// comments). Syntax errors carry the line and column libyaml reports.
-    static func parse(yaml: String, file: String) throws(ConfigurationError) -> ConfigurationNode? {
+    public static func parse(yaml: String, file: String) throws(ConfigurationError) -> ConfigurationNode? {
         let root: Node?
         do {
             // Scalars are classified by `CoreSchema` below, so Yams's YAML 1.1 resolver (a

@@ -93,7 +93,7 @@ public struct ConfigurationNode: Sendable, Equatable {
     }
 
     /// A short name for the value's shape, for error messages: "a list", "a mapping", "text".
-    var shapeName: String {
+    public var shapeName: String {
         switch content {
         case .sequence: "a list"
         case .mapping: "a mapping"

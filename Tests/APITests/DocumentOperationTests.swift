@@ -79,8 +79,11 @@ struct DocumentOperationTests {
             "Name": "yaml-cal", "Content": .string(Fixtures.nightly), "DocumentType": "ChangeCalendar", "DocumentFormat": "YAML",
         ])
         #expect(yaml.errorType == "InvalidDocumentContent")
+        let policy = try await server.call("AmazonSSM.CreateDocument", ["Name": "pol", "Content": "{}", "DocumentType": "Policy"])
+        #expect(policy.errorType == "InvalidDocumentType")
         let command = try await server.call("AmazonSSM.CreateDocument", ["Name": "cmd", "Content": "{}", "DocumentType": "Command"])
-        #expect(command.errorType == "InvalidDocumentType")
+        #expect(command.errorType == "InvalidDocumentContent")
+        #expect(command.message?.contains("schemaVersion") == true)
     }
 
     @Test("AWS's limits and conflicts: 64 KB, duplicate names, duplicate content, bad versions")
@@ -167,5 +170,39 @@ struct DocumentOperationTests {
         #expect(badToken.errorType == "InvalidNextToken")
         let badKey = try await server.call("AmazonSSM.ListDocuments", ["Filters": [["Key": "Colour", "Values": ["x"]]]])
         #expect(badKey.errorType == "InvalidFilterKey")
+    }
+
+    @Test("Automation runbooks and Command documents are stored as versioned documents; a bad one is refused with the step, field and line")
+    func runbooks() async throws {
+        let server = try await APITestServer()
+        defer { server.stop() }
+        let runbook = """
+            schemaVersion: '0.3'
+            parameters:
+              InstanceId: {type: StringList}
+            mainSteps:
+              - name: stop
+                action: aws:changeInstanceState
+                inputs: {InstanceIds: '{{ InstanceId }}', DesiredState: stopped}
+
+            """
+        let created = try await server.call("AmazonSSM.CreateDocument", [
+            "Name": "StopFleet", "Content": .string(runbook), "DocumentType": "Automation", "DocumentFormat": "YAML",
+        ])
+        #expect(created.status == 200)
+        #expect(created.body["DocumentDescription"]?["DocumentType"] == "Automation")
+        #expect(server.state.calendars["StopFleet"] == nil, "a runbook is not a calendar")
+        let broken = try await server.call("AmazonSSM.UpdateDocument", [
+            "Name": "StopFleet", "Content": .string(runbook.replacingOccurrences(of: "DesiredState: stopped", with: "DesiredState: napping")),
+        ])
+        #expect(broken.errorType == "InvalidDocumentContent")
+        #expect(broken.message?.contains("line 5: mainSteps[0] (stop).inputs.DesiredState") == true, "\(broken.message ?? "")")
+        let shell = """
+            {"schemaVersion": "2.2", "mainSteps": [{"name": "hello", "action": "aws:runShellScript", "inputs": {"runCommand": ["echo hi"]}}]}
+            """
+        let command = try await server.call("AmazonSSM.CreateDocument", [
+            "Name": "SayHello", "Content": .string(shell), "DocumentType": "Command", "DocumentFormat": "JSON",
+        ])
+        #expect(command.status == 200)
     }
 }

@@ -1,0 +1,66 @@
+public import EventBus
+
+/// `{{ name }}` references in runbook inputs: parameters, `step.Output` values, and the
+/// system variables (`automation:EXECUTION_ID`, `global:ACCOUNT_ID`, ...).
+public enum Interpolation {
+    /// References resolved by the engine itself, not by the runbook's parameters or steps.
+    public static let systemPrefixes = ["automation:", "global:", "ssm:", "ssm-secure:"]
+
+    /// Whether `text` is exactly one reference, `{{ X }}` (its value may then be a list).
+    public static func isReference(_ text: String) -> Bool { soleReference(text) != nil }
+
+    /// The name in `text` when `text` is exactly one `{{ X }}`.
+    static func soleReference(_ text: String) -> String? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasPrefix("{{"), trimmed.hasSuffix("}}"), trimmed.count > 4 else { return nil }
+        let inner = trimmed.dropFirst(2).dropLast(2)
+        guard !inner.contains("{{"), !inner.contains("}}") else { return nil }
+        return inner.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Every reference in a value, in order of appearance.
+    public static func references(in value: JSONValue) -> [String] {
+        switch value {
+        case .string(let text): return references(inText: text)
+        case .array(let items): return items.flatMap { references(in: $0) }
+        case .object(let members): return members.keys.sorted().flatMap { references(in: members[$0]!) }
+        default: return []
+        }
+    }
+
+    static func references(inText text: String) -> [String] {
+        var found: [String] = []
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+            found.append(rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces))
+            rest = rest[close.upperBound...]
+        }
+        return found
+    }
+
+    /// Replaces references with values. A string that is exactly one reference becomes the
+    /// value itself (a list stays a list, as `InstanceIds: "{{ InstanceId }}"` needs); inside
+    /// longer text a value goes in as text. Unknown references are left as written.
+    public static func resolve(_ value: JSONValue, _ lookup: (String) -> JSONValue?) -> JSONValue {
+        switch value {
+        case .string(let text):
+            if let name = soleReference(text), let resolved = lookup(name) { return resolved }
+            var output = ""
+            var rest = Substring(text)
+            while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+                output += rest[..<open.lowerBound]
+                let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+                switch lookup(name) {
+                case .string(let s)?: output += s
+                case let other?: output += other.serialized(sortingKeys: true)
+                case nil: output += rest[open.lowerBound..<close.upperBound]
+                }
+                rest = rest[close.upperBound...]
+            }
+            return .string(output + rest)
+        case .array(let items): return .array(items.map { resolve($0, lookup) })
+        case .object(let members): return .object(members.mapValues { resolve($0, lookup) })
+        default: return value
+        }
+    }
+}
