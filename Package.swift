@@ -125,6 +125,17 @@ let package = Package(
             dependencies: ["EventBus", "SchedulerTesting"],
             path: "Benchmarks/EventBusBenchmark"
         ),
+        .executableTarget(
+            // The ceiling for the API benchmark: Hummingbird answering a fixed reply.
+            name: "BareHummingbird",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/BareHummingbird"
+        ),
+        .executableTarget(
+            // The HTTP load generator of scripts/api-bench.sh (POSIX sockets, one thread per connection).
+            name: "APIBenchmark",
+            path: "Benchmarks/APIBenchmark"
+        ),
         .testTarget(
             name: "SchedulerCoreTests",
             dependencies: ["SchedulerCore", "SchedulerTesting", "ChangeCalendar"]

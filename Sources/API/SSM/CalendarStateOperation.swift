@@ -31,16 +31,19 @@ struct CalendarStateOperation {
         let compiled = environment.state.calendars
         for reference in references {
             let name = DocumentReference.name(reference)
+            // The schedule in force holds every calendar document that compiled, so the common
+            // case needs no database read; only a miss is looked up, to say why.
+            if let calendar = compiled[name] {
+                calendars.append(calendar)
+                continue
+            }
             guard let document = try environment.database.document(name: name) else {
                 throw APIError("InvalidDocument", "The specified SSM document doesn't exist: \(reference).")
             }
             guard document.documentType == DocumentKinds.changeCalendar else {
                 throw APIError("InvalidDocumentType", "The document \(name) is of type \(document.documentType), not ChangeCalendar.")
             }
-            guard let calendar = compiled[name] else {
-                throw APIError("UnsupportedCalendarException", "The calendar entry contained in the specified SSM document isn't supported: \(name).")
-            }
-            calendars.append(calendar)
+            throw APIError("UnsupportedCalendarException", "The calendar entry contained in the specified SSM document isn't supported: \(name).")
         }
         let set = CalendarSet(calendars)
         var output: [String: JSONValue] = [
