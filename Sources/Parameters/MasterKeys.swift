@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Crypto
 import Foundation
 import KeyFiles
@@ -109,6 +112,32 @@ public enum MasterKeySource: Sendable, Equatable {
                 }
             }
         }
+    }
+
+    /// Adds a new highest master key version to the key file (written beside it, 0600, then
+    /// renamed over it, so the file is never half-written). Returns the new version. Keys from
+    /// an environment variable are rotated by whoever sets it.
+    public func rotate() throws(ParameterKeyError) -> UInt32 {
+        guard case .file(let path) = self else {
+            throw ParameterKeyError("the master keys come from an environment variable (parameters.key_env): add a VERSION:KEY entry "
+                                    + "with a higher version there (openssl rand -base64 32) and restart or reload the daemon")
+        }
+        let what = "the Parameter Store key file"
+        guard let bytes = try mapped({ () throws(OwnerOnlyFileError) in try OwnerOnlyFile.read(path: path, what: what, maximumSize: 64 * 1024) }) else {
+            throw ParameterKeyError("\(what) \(path) does not exist; the daemon makes it at its first start")
+        }
+        let (text, version) = try MasterKeys.rotatedFileText(String(decoding: bytes, as: UTF8.self), source: "\(what) \(path)")
+        let temporary = path + ".rotating-\(getpid())"
+        unlink(temporary)
+        guard try mapped({ () throws(OwnerOnlyFileError) in try OwnerOnlyFile.create(path: temporary, what: what, contents: Array(text.utf8)) }) else {
+            throw ParameterKeyError("cannot write \(temporary): it appeared while rotating; remove it and try again")
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw ParameterKeyError("cannot replace \(what) \(path): \(reason)")
+        }
+        return version
     }
 
     private func mapped<T>(_ body: () throws(OwnerOnlyFileError) -> T) throws(ParameterKeyError) -> T {

@@ -28,6 +28,7 @@ extension ParameterStore {
             rows = try outbox([event], now: now)
             return rows
         }
+        cache.invalidate(reference.key)
         events.committed(rows)
         return deleted != nil
     }

@@ -27,6 +27,7 @@ extension ParameterStore {
                     if case .delete(let outbox) = outcome { rows = outbox }
                     return outcome
                 }
+                cache.invalidate(key)
                 events.committed(rows)
                 applied += count
                 progressed = true

@@ -18,6 +18,13 @@ extension ParameterStore {
         case .version(let number): version = number
         case .label(let text): label = text
         }
+        if reference.selector == .latest {
+            let (cached, token) = cache.lookup(reference.key)
+            if let cached { return try view(cached.parameter, cached.latest, selector: nil, labels: [], decrypt: decrypt) }
+            guard let (parameter, latest) = try database.parameter(key: reference.key) else { throw ParameterError.notFound }
+            cache.store(reference.key, (parameter, latest), token: token)
+            return try view(parameter, latest, selector: nil, labels: [], decrypt: decrypt)
+        }
         guard let (parameter, record) = try database.parameterVersion(key: reference.key, version: version, label: label) else {
             throw ParameterError.notFound
         }
@@ -135,7 +142,9 @@ extension ParameterStore {
         let opened = try keyRing.open(Array(ciphertext), context: context, label: "parameter \(parameter.name) version \(version)")
         if let resealed = opened.resealed {
             // Lazy re-encryption after a master key rotation: only if nobody changed it meanwhile.
-            try database.replaceCiphertext(key: parameter.key, version: version, old: ciphertext, new: Data(resealed))
+            if try database.replaceCiphertext(key: parameter.key, version: version, old: ciphertext, new: Data(resealed)) {
+                cache.invalidate(parameter.key)
+            }
         }
         return opened.plaintext
     }

@@ -14,6 +14,8 @@ public final class ParameterStore: Sendable {
     public let account: String
     let events: any ParameterEventSink
     private let keyRingBox: Mutex<ParameterKeyRing>
+    /// Latest versions of recently read parameters; every change here invalidates its key.
+    let cache = LatestVersionCache()
 
     /// AWS keeps the 100 newest versions.
     public static let maximumVersions = 100
@@ -80,11 +82,11 @@ public final class ParameterStore: Sendable {
             try decide(request, key: key, name: name, snapshot: snapshot, countInTier: countInTier, dataType: dataType, pattern: pattern,
                        policies: policies, tags: tags, keyRing: keyRing, user: user, now: now)
         }
+        cache.invalidate(key)
         events.committed(write.outbox)
         return (write.version.version, ParameterTier(rawValue: write.tier) ?? .standard)
     }
 
-    // swiftlint:disable:next function_parameter_count
     private func decide(_ request: PutParameterRequest, key: String, name: String, snapshot: SchedulerDatabase.ParameterSnapshot?,
                         countInTier: (String) throws -> Int, dataType: ParameterDataType?, pattern: AllowedPattern?,
                         policies: [ParameterPolicy]?, tags: [ParameterTag], keyRing: ParameterKeyRing, user: String,

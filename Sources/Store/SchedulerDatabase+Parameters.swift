@@ -47,15 +47,27 @@ extension SchedulerDatabase {
                              _ decide: (ParameterSnapshot?, _ countInTier: (String) throws -> Int) throws -> ParameterWrite) throws -> ParameterWrite {
         try writer.write { db in
             let snapshot = try Self.parameterSnapshot(db, key: key)
-            let write = try decide(snapshot) { tier in try ParameterRecord.filter(Column("tier") == tier).fetchCount(db) }
-            if write.dropOldest, let snapshot {
-                try ParameterVersionRecord.deleteOne(db, key: ["key": key, "version": snapshot.oldestVersion])
+            let write = try decide(snapshot) { tier in
+                try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM parameter WHERE tier = ?"), arguments: [tier]) ?? 0
             }
-            let parameter = ParameterRecord(key: key, name: snapshot?.parameter.name ?? name, latestVersion: write.version.version,
-                                            tier: write.tier, nextPolicyAt: write.nextPolicyAt)
-            // The parameter row first: the version row's foreign key needs it.
-            try parameter.upsert(db)
-            try write.version.insert(db)
+            if write.dropOldest, let snapshot {
+                try db.cachedStatement(sql: "DELETE FROM parameterVersion WHERE key = ? AND version = ?")
+                    .execute(arguments: [key, snapshot.oldestVersion])
+            }
+            // The parameter row first: the version row's foreign key needs it. (An upsert, never
+            // INSERT OR REPLACE: a replace would delete the row and cascade to its versions.)
+            try db.cachedStatement(sql: """
+                INSERT INTO parameter (key, name, latestVersion, tier, nextPolicyAt) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (key) DO UPDATE SET latestVersion = excluded.latestVersion, tier = excluded.tier,
+                    nextPolicyAt = excluded.nextPolicyAt
+                """).execute(arguments: [key, snapshot?.parameter.name ?? name, write.version.version, write.tier, write.nextPolicyAt])
+            let version = write.version
+            try db.cachedStatement(sql: """
+                INSERT INTO parameterVersion (key, version, type, value, ciphertext, keyId, description, allowedPattern, dataType,
+                    tier, policies, modifiedAt, modifiedBy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [version.key, version.version, version.type, version.value, version.ciphertext, version.keyId,
+                                         version.description, version.allowedPattern, version.dataType, version.tier, version.policies,
+                                         version.modifiedAt, version.modifiedBy])
             for tag in write.tags { try tag.upsert(db) }
             try Self.insert(write.outbox, db)
             return write
@@ -63,18 +75,33 @@ extension SchedulerDatabase {
     }
 
     static func parameterSnapshot(_ db: Database, key: String) throws -> ParameterSnapshot? {
-        guard let parameter = try ParameterRecord.fetchOne(db, key: key),
-              let latest = try ParameterVersionRecord.fetchOne(db, key: ["key": key, "version": parameter.latestVersion]) else { return nil }
-        let row = try Row.fetchOne(db, sql: "SELECT COUNT(*), MIN(version) FROM parameterVersion WHERE key = ?", arguments: [key])
+        guard let (parameter, latest) = try latest(db, key: key) else { return nil }
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*), MIN(version) FROM parameterVersion WHERE key = ?"), arguments: [key])
         let count: Int = row?[0] ?? 0
         let oldest: Int = row?[1] ?? parameter.latestVersion
-        let labelled = try ParameterLabelRecord.filter(Column("key") == key && Column("version") == oldest).fetchCount(db) > 0
+        let labelled = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM parameterLabel WHERE key = ? AND version = ?)"),
+                                         arguments: [key, oldest]) ?? false
         return ParameterSnapshot(parameter: parameter, latest: latest, versionCount: count, oldestVersion: oldest, oldestIsLabelled: labelled)
+    }
+
+    // The statements of the hot paths (every PutParameter and GetParameter) are prepared once per
+    // connection: GRDB's query interface builds and authorizes a new statement on every call,
+    // which was most of a request's CPU time.
+    static func parameterRecord(_ db: Database, key: String) throws -> ParameterRecord? {
+        try ParameterRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM parameter WHERE key = ?"), arguments: [key])
+    }
+
+    static func versionRecord(_ db: Database, key: String, version: Int) throws -> ParameterVersionRecord? {
+        try ParameterVersionRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM parameterVersion WHERE key = ? AND version = ?"),
+                                            arguments: [key, version])
     }
 
     static func insert(_ outbox: [OutboxRows], _ db: Database) throws {
         for (event, deliveries) in outbox {
-            try event.insert(db)
+            try db.cachedStatement(sql: """
+                INSERT INTO event (id, dedupeKey, time, source, detailType, body, recordedAt, deliverable) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [event.id, event.dedupeKey, event.time, event.source, event.detailType, event.body, event.recordedAt,
+                                         event.deliverable])
             for delivery in deliveries { try delivery.insert(db) }
         }
     }
@@ -87,8 +114,8 @@ extension SchedulerDatabase {
     }
 
     static func latest(_ db: Database, key: String) throws -> (ParameterRecord, ParameterVersionRecord)? {
-        guard let parameter = try ParameterRecord.fetchOne(db, key: key),
-              let version = try ParameterVersionRecord.fetchOne(db, key: ["key": key, "version": parameter.latestVersion]) else { return nil }
+        guard let parameter = try parameterRecord(db, key: key),
+              let version = try versionRecord(db, key: key, version: parameter.latestVersion) else { return nil }
         return (parameter, version)
     }
 
@@ -96,13 +123,14 @@ extension SchedulerDatabase {
     /// `.some(nil)` version means the parameter exists but not that version.
     public func parameterVersion(key: String, version: Int?, label: String?) throws -> (ParameterRecord, ParameterVersionRecord?)? {
         try writer.read { db in
-            guard let parameter = try ParameterRecord.fetchOne(db, key: key) else { return nil }
+            guard let parameter = try Self.parameterRecord(db, key: key) else { return nil }
             var number = version ?? parameter.latestVersion
             if let label {
-                guard let record = try ParameterLabelRecord.fetchOne(db, key: ["key": key, "label": label]) else { return (parameter, nil) }
-                number = record.version
+                guard let labelled = try Int.fetchOne(db.cachedStatement(sql: "SELECT version FROM parameterLabel WHERE key = ? AND label = ?"),
+                                                      arguments: [key, label]) else { return (parameter, nil) }
+                number = labelled
             }
-            return (parameter, try ParameterVersionRecord.fetchOne(db, key: ["key": key, "version": number]))
+            return (parameter, try Self.versionRecord(db, key: key, version: number))
         }
     }
 
@@ -138,7 +166,7 @@ extension SchedulerDatabase {
             }
             let parameters = try request.order(Column("key")).limit(limit).fetchAll(db)
             return try parameters.compactMap { parameter in
-                try ParameterVersionRecord.fetchOne(db, key: ["key": parameter.key, "version": parameter.latestVersion]).map { (parameter, $0) }
+                try Self.versionRecord(db, key: parameter.key, version: parameter.latestVersion).map { (parameter, $0) }
             }
         }
     }
@@ -171,7 +199,7 @@ extension SchedulerDatabase {
         let db: Database
 
         public func version(_ number: Int) throws -> ParameterVersionRecord? {
-            try ParameterVersionRecord.fetchOne(db, key: ["key": parameter.key, "version": number])
+            try SchedulerDatabase.versionRecord(db, key: parameter.key, version: number)
         }
     }
 

@@ -1,5 +1,7 @@
 import EventBus
 import Foundation
+import GRDB
+import Parameters
 import Testing
 
 @Suite("Parameter Store over HTTP")
@@ -102,6 +104,30 @@ struct ParameterOperationTests {
         #expect(deleted.body == ["DeletedParameters": ["pw"], "InvalidParameters": ["ghost"]])
         let again = try await server.call("AmazonSSM.DeleteParameter", ["Name": "pw"])
         #expect(again.errorType == "ParameterNotFound")
+    }
+
+    @Test("a tampered ciphertext is a clear InternalServerError, a removed key InvalidKeyId; the listener keeps serving")
+    func damagedCiphertext() async throws {
+        let server = try await APITestServer()
+        defer { server.stop() }
+        _ = try await server.call("AmazonSSM.PutParameter", ["Name": "/t/pw", "Value": "hunter2", "Type": "SecureString"])
+        _ = try await server.call("AmazonSSM.PutParameter", ["Name": "/t/app", "Value": "v", "Type": "SecureString", "KeyId": "alias/app"])
+        try await server.database.writer.write { db in
+            try db.execute(sql: "UPDATE parameterVersion SET ciphertext = substr(ciphertext, 1, length(ciphertext) - 1) || x'00' WHERE key = 't/pw'")
+        }
+        let damaged = try await server.call("AmazonSSM.GetParameter", ["Name": "/t/pw", "WithDecryption": true])
+        #expect(damaged.status == 500)
+        #expect(damaged.errorType == "InternalServerError")
+        #expect(damaged.message?.contains("parameter /t/pw version 1 failed authentication") == true, "\(damaged.message ?? "")")
+        let sealed = try await server.call("AmazonSSM.GetParameter", ["Name": "/t/pw"])
+        #expect(sealed.status == 200, "without decryption the envelope is returned as it is")
+        server.parameters.replaceKeyRing(ParameterKeyRing(master: APITestServer.keyRing().master, customerKeys: [],
+                                                          region: "us-east-1", account: APITestServer.account))
+        let noKey = try await server.call("AmazonSSM.GetParameter", ["Name": "/t/app", "WithDecryption": true])
+        #expect(noKey.errorType == "InvalidKeyId")
+        #expect(noKey.message?.contains(APITestServer.customerKey) == true)
+        let healthy = try await server.call("AmazonSSM.DescribeParameters", [:])
+        #expect(healthy.body["Parameters"]?.arrayValue?.count == 2)
     }
 
     @Test("every change is a Parameter Store Change event in the outbox, matched by rules like any event")

@@ -6,7 +6,8 @@ and boto3 with SigV4-signed requests.
    configured customer key by alias), overwrite and AWS's ParameterAlreadyExists text,
    selectors, labels, history with the caller's ARN, by-path listing, describe filters, tags,
    deletes, a readonly key refused writes; after SIGTERM, the secret is in no file of the data
-   directory and nowhere in the daemon's log; a restart still decrypts it.
+   directory and nowhere in the daemon's log; `schedulerd parameters rotate-key`, and after a
+   restart the value still decrypts and is resealed under the new master key.
 2. boto3 on simulated time: paginators, GetParameters' InvalidParameters, Parameter Store Change
    events routed by a rule to a command target, and an Expiration policy carried out on the
    daemon's clock (the parameter deleted, a Parameter Store Policy Action delivered).
@@ -108,8 +109,16 @@ class ParameterStore(DaemonTestCase):
         self.assertNotIn(SECRET, self.daemon.stderr())
         self.assertNotIn(SECRET, "\n".join(self.daemon.stdout_lines))
 
-        # After a restart the same key file opens the stored value.
+        # A new master key version; after a restart the stored value still opens, and reading it
+        # with decryption reseals it under the new version (its ciphertext changes).
+        rotated = self.run_binary("parameters", "rotate-key", "--data-dir", self.data)
+        self.assertIn("master key version 2 added", rotated)
+        self.assertEqual(stat.S_IMODE(os.stat(key_file).st_mode), 0o600)
         self.start_daemon(config=KEYS)
+        sealed = self.aws("ssm", "get-parameter", "--name", "/e2e/db/password")["Parameter"]["Value"]
+        self.assertEqual(self.aws("ssm", "get-parameter", "--name", "/e2e/db/password", "--with-decryption")["Parameter"]["Value"], SECRET)
+        resealed = self.aws("ssm", "get-parameter", "--name", "/e2e/db/password")["Parameter"]["Value"]
+        self.assertNotEqual(sealed, resealed)
         self.assertEqual(self.aws("ssm", "get-parameter", "--name", "/e2e/db/password", "--with-decryption")["Parameter"]["Value"], SECRET)
         self.stop_daemon()
 
