@@ -38,6 +38,7 @@ bench: deps
 	.build/release/EventBusBenchmark
 	.build/release/DaemonBenchmark
 	scripts/api-bench.sh
+	scripts/parameter-bench.sh
 
 ## fuzz: the mutation fuzzer on its own, with more cases (FUZZ_CASES, default 100000)
 fuzz: deps

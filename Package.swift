@@ -48,9 +48,21 @@ let package = Package(
             name: "Systemd"
         ),
         .target(
+            // Owner-only key files (the credentials key, the Parameter Store master keys).
+            name: "KeyFiles",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "Parameters",
+            dependencies: [
+                "Store", "EventBus", "KeyFiles",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
             name: "Auth",
             dependencies: [
-                "Store",
+                "Store", "KeyFiles",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -58,7 +70,7 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "ChangeCalendar", "SchedulerCore", "Store", "EventBus", "SchedulerMetrics",
+                "ChangeCalendar", "SchedulerCore", "Store", "EventBus", "SchedulerMetrics", "Parameters",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -77,7 +89,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "ChangeCalendar", "Daemon", "Store", "EventBus", "SchedulerMetrics", "SchedulerCore", "Runbooks",
+                "ChangeCalendar", "Daemon", "Store", "EventBus", "SchedulerMetrics", "SchedulerCore", "Runbooks", "Parameters",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -96,6 +108,7 @@ let package = Package(
             name: "schedulerd",
             dependencies: [
                 "ChangeCalendar", "Daemon", "SchedulerConfiguration", "Systemd", "Store", "SchedulerCore", "EventBus", "API", "SchedulerMetrics", "Auth",
+                "Parameters",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -133,6 +146,10 @@ let package = Package(
             dependencies: ["SchedulerCore", "SchedulerTesting", "ChangeCalendar"]
         ),
         .testTarget(
+            name: "ParametersTests",
+            dependencies: ["Parameters", "Store", "EventBus", "KeyFiles", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
             name: "StoreTests",
             dependencies: ["Store"]
         ),
@@ -162,6 +179,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: ["API", "Daemon", "Store", "ChangeCalendar", "EventBus", "SchedulerTesting", "SchedulerMetrics", "SchedulerCore",
+                           "Parameters",
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "Logging", package: "swift-log")]

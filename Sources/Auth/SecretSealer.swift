@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KeyFiles
 
 /// Seals secrets with AES-GCM under the key file's key. The access key id is authenticated
 /// with each secret, so a sealed secret copied onto another row does not open.

@@ -1,7 +1,7 @@
 extension DaemonConfiguration {
     static let keys = [
         "listen", "data_dir", "region", "account_id", "default_timezone", "log_level", "calendars_dir",
-        "max_event_age", "auth", "rules",
+        "max_event_age", "auth", "parameters", "rules",
     ]
 
     /// Overwrites the defaults with what the document's root mapping sets.
@@ -47,6 +47,9 @@ extension DaemonConfiguration {
         }
         if let node = fields["auth"] {
             auth = try decoder.auth(node, path: fields.path("auth"))
+        }
+        if let node = fields["parameters"] {
+            parameters = try decoder.parameters(node, path: fields.path("parameters"))
         }
         if let node = fields["rules"] {
             rules = try decoder.rules(node, path: fields.path("rules"))

@@ -22,7 +22,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// The configuration of an empty file at `defaultPath`: listen on `127.0.0.1:8750`, data in
     /// `/var/lib/schedulerd`, calendars in `/etc/schedulerd/calendars`, account `123456789012`
     /// in `us-east-1`, zone `UTC`, log level `info`, events older than 24 hours not delivered,
-    /// API requests signed with stored credentials, no rules.
+    /// API requests signed with stored credentials, Parameter Store keys in the data directory, no rules.
     public static let defaults = DaemonConfiguration()
 
     /// `listen`: where the API accepts connections (default `127.0.0.1:8750`).
@@ -47,6 +47,9 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// `auth`: how API requests are authenticated (default: AWS Signature Version 4 with the
     /// credentials stored in the database; `none` only on a loopback address).
     public var auth: AuthConfiguration
+    /// `parameters`: where the Parameter Store's master keys are and which KMS key ids
+    /// SecureStrings may name (default: `<data_dir>/parameters.key`, `alias/aws/ssm` only).
+    public var parameters: ParametersConfiguration
     /// `rules`: the rules from the file, in order, with unique names.
     public var rules: [RuleConfiguration]
 
@@ -60,6 +63,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
                 calendarsDirectory: String = "/etc/schedulerd/calendars",
                 maxEventAge: Duration = .seconds(24 * 3600),
                 auth: AuthConfiguration = .default,
+                parameters: ParametersConfiguration = .default,
                 rules: [RuleConfiguration] = []) {
         self.listen = listen
         self.dataDirectory = dataDirectory
@@ -70,6 +74,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
         self.calendarsDirectory = calendarsDirectory
         self.maxEventAge = maxEventAge
         self.auth = auth
+        self.parameters = parameters
         self.rules = rules
     }
 }

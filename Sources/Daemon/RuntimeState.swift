@@ -12,6 +12,8 @@ public final class RuntimeState: Sendable {
     let scheduleKick: Kick
     /// Wakes the scheduled-rule service when rules change.
     let rulesKick: Kick
+    /// Wakes the parameter policy service when a parameter's policies change.
+    let policiesKick: Kick
     /// Counters and histograms every service updates and `GET /metrics` renders.
     public let metrics: MetricsRegistry
 
@@ -22,6 +24,7 @@ public final class RuntimeState: Sendable {
         deliveryKick = Kick()
         scheduleKick = Kick()
         rulesKick = Kick()
+        policiesKick = Kick()
     }
 
     public var calendars: [String: CalendarSchedule] { calendarsBox.withLock { $0 } }
@@ -43,6 +46,11 @@ public final class RuntimeState: Sendable {
     /// Wakes the delivery service (new deliveries were recorded outside the timer loop).
     public func deliveriesRecorded() {
         deliveryKick.fire()
+    }
+
+    /// Wakes the parameter policy service (a parameter with policies was written).
+    public func parameterPoliciesChanged() {
+        policiesKick.fire()
     }
 
     public func replace(calendars: [String: CalendarSchedule], rules: RuleBook) {

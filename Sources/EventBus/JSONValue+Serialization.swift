@@ -51,6 +51,13 @@ extension JSONValue {
 
     static func writeQuoted(_ string: String, to output: inout String) {
         output += "\""
+        // Most strings need no escape: copy them whole (appending scalar by scalar was a tenth
+        // of an API request's CPU time).
+        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            output += string
+            output += "\""
+            return
+        }
         var pending = string.unicodeScalars.startIndex
         let scalars = string.unicodeScalars
         var index = scalars.startIndex
@@ -74,13 +81,13 @@ extension JSONValue {
                 }
             }
             if let escape {
-                output.unicodeScalars.append(contentsOf: scalars[pending..<index])
+                output += String(scalars[pending..<index])
                 output += escape
                 pending = scalars.index(after: index)
             }
             index = scalars.index(after: index)
         }
-        output.unicodeScalars.append(contentsOf: scalars[pending..<scalars.endIndex])
+        output += String(scalars[pending..<scalars.endIndex])
         output += "\""
     }
 }

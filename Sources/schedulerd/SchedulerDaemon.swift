@@ -4,6 +4,7 @@ import SchedulerConfiguration
 import Daemon
 import Foundation
 import Logging
+import Parameters
 import SchedulerCore
 import ServiceLifecycle
 import Store
@@ -21,6 +22,7 @@ struct SchedulerDaemon {
     let logger: Logger
     let database: SchedulerDatabase
     let state: RuntimeState
+    let parameters: ParameterStore
     let notifier = SystemdNotifier()
 
     init(settings: DaemonSettings, clock: AnyWallClock, clockSpeed: Double, logger: Logger) throws {
@@ -42,6 +44,7 @@ struct SchedulerDaemon {
         let compiled = try CalendarCatalog.compile(database: database, defaultTimeZone: configuration.defaultTimeZone)
         for problem in compiled.problems { logger.error("calendar document does not compile", metadata: ["error": "\(problem)"]) }
         state = RuntimeState(calendars: compiled.calendars, rules: try RuleBook(records: try database.rules()))
+        parameters = try ConfigurationMapping.parameterStore(configuration, database: database, state: state)
     }
 
     struct CalendarsRefused: Error, CustomStringConvertible {
@@ -72,10 +75,12 @@ struct SchedulerDaemon {
         let deliveries = DeliveryService(clock: clock, database: database, state: state, logger: logger)
         let schedules = ScheduleService(clock: clock, database: database, state: state, account: configuration.accountID,
                                         region: configuration.region, logger: logger, maximumSleep: slice)
+        let policies = ParameterPolicyService(clock: clock, parameters: parameters, state: state, logger: logger, maximumSleep: slice)
         let reloader = ReloadService(daemon: self)
         let api = try makeAPIServer()
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: transitions), .init(service: schedules), .init(service: deliveries), .init(service: reloader),
+            services: [.init(service: transitions), .init(service: schedules), .init(service: deliveries), .init(service: policies),
+                       .init(service: reloader),
                        .init(service: api)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
@@ -105,7 +110,7 @@ struct SchedulerDaemon {
         let configuration = settings.configuration
         let environment = APIEnvironment(database: database, state: state, clock: clock, account: configuration.accountID,
                                          region: configuration.region, defaultTimeZone: configuration.defaultTimeZone,
-                                         metrics: state.metrics, logger: logger)
+                                         metrics: state.metrics, logger: logger, parameters: parameters)
         let authenticator = try APIWiring.authenticator(configuration: configuration, database: database, logger: logger)
         let responder = APIResponder(table: environment.operationTable(), authenticator: authenticator, metrics: state.metrics,
                                      logger: logger, health: { [state, clock] in
@@ -148,7 +153,9 @@ struct SchedulerDaemon {
             }
             try database.reconcileRules(fresh.rules, origin: .config)
             let compiled = try CalendarCatalog.compile(database: database, defaultTimeZone: fresh.configuration.defaultTimeZone)
+            let keyRing = try ConfigurationMapping.parameterKeyRing(fresh.configuration, database: database)
             state.replace(calendars: compiled.calendars, rules: try RuleBook(records: try database.rules()))
+            parameters.replaceKeyRing(keyRing)
             logger.notice("reloaded", metadata: ["calendars": "\(compiled.calendars.count)", "rules": "\(fresh.rules.count)"])
         } catch {
             logger.error("reload failed; the running configuration stays", metadata: ["error": "\(error)"])

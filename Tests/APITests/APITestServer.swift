@@ -8,6 +8,7 @@ import FoundationNetworking
 #endif
 import GRDB
 import Logging
+import Parameters
 import SchedulerCore
 import SchedulerTesting
 import Store
@@ -19,14 +20,19 @@ final class APITestServer: Sendable {
     let database: SchedulerDatabase
     let state: RuntimeState
     let clock: ManualWallClock
+    let parameters: ParameterStore
     let port: Int
     private let task: Task<Void, any Error>
 
     static let account = "123456789012"
 
+    /// `dataDirectory`: a real WAL database file there (as the daemon opens it) instead of an
+    /// in-memory one. `keyRing`: the Parameter Store's keys (default: one fixed master key,
+    /// `alias/aws/ssm` and the customer key `Self.customerKey` with alias `alias/app`).
     init(calendars: [String: String] = [:], now: String = "2026-12-01T12:00:00Z",
-         authenticator: any APIAuthenticator = Unauthenticated()) async throws {
-        let database = try SchedulerDatabase(DatabaseQueue())
+         authenticator: any APIAuthenticator = Unauthenticated(), dataDirectory: String? = nil,
+         keyRing: ParameterKeyRing = APITestServer.keyRing(), logger customLogger: Logger? = nil) async throws {
+        let database = try dataDirectory.map(SchedulerDatabase.open(directory:)) ?? SchedulerDatabase(DatabaseQueue())
         for (name, ics) in calendars {
             try database.putDocument(name: name, type: "ChangeCalendar", content: ics, origin: .config,
                                      sourcePath: "/etc/schedulerd/calendars/\(name).ics", now: Date())
@@ -34,10 +40,14 @@ final class APITestServer: Sendable {
         let compiled = try CalendarCatalog.compile(database: database, defaultTimeZone: "UTC")
         let state = RuntimeState(calendars: compiled.calendars, rules: try RuleBook(records: []))
         let clock = ManualWallClock(now: CalendarTime.parse(now)!)
-        var logger = Logger(label: "api-test")
-        logger.logLevel = .critical
+        var logger = customLogger ?? Logger(label: "api-test")
+        if customLogger == nil { logger.logLevel = .critical }
+        let parameters = ParameterStore(database: database, keyRing: keyRing,
+                                        events: ParameterOutbox(state: state, account: Self.account, region: "us-east-1"),
+                                        region: "us-east-1", account: Self.account)
         let environment = APIEnvironment(database: database, state: state, clock: AnyWallClock(clock), account: Self.account,
-                                         region: "us-east-1", defaultTimeZone: "UTC", metrics: state.metrics, logger: logger)
+                                         region: "us-east-1", defaultTimeZone: "UTC", metrics: state.metrics, logger: logger,
+                                         parameters: parameters)
         let responder = APIResponder(table: environment.operationTable(), authenticator: authenticator, metrics: state.metrics,
                                      logger: logger, health: { ["status": "ok"] })
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
@@ -50,7 +60,19 @@ final class APITestServer: Sendable {
         self.database = database
         self.state = state
         self.clock = clock
+        self.parameters = parameters
         self.port = port
+    }
+
+    static let customerKey = "1234abcd-12ab-34cd-56ef-1234567890ab"
+
+    /// A key ring with master key versions `versions` (fixed bytes, so two rings with the
+    /// same versions open each other's envelopes).
+    static func keyRing(versions: [UInt32] = [1]) -> ParameterKeyRing {
+        let text = versions.map { "\($0):" + Data(repeating: UInt8($0), count: 32).base64EncodedString() }.joined(separator: "\n")
+        let master = try! MasterKeys.parse(text, source: "the test keys")
+        return ParameterKeyRing(master: master, customerKeys: [.init(id: customerKey, aliases: ["alias/app"])],
+                                region: "us-east-1", account: account)
     }
 
     deinit { task.cancel() }

@@ -5,7 +5,8 @@ import Testing
 struct RoleTests {
     static let readOperations = ["ssm:GetParameter", "ssm:GetCalendarState", "ssm:DescribeParameters",
                                  "ssm:ListDocuments", "events:TestEventPattern", "events:ListRules",
-                                 "ec2:DescribeInstances", "rds:DescribeDBInstances", "GetParametersByPath"]
+                                 "ec2:DescribeInstances", "rds:DescribeDBInstances", "GetParametersByPath",
+                                 "ssm:GetParameters", "ssm:GetParameterHistory", "ssm:ListTagsForResource"]
     static let runOperations = ["events:PutEvents", "events:EnableRule", "events:DisableRule",
                                 "ssm:StartAutomationExecution", "ssm:StopAutomationExecution", "ssm:SendAutomationSignal",
                                 "ssm:StartChangeRequestExecution", "ssm:SendCommand", "ssm:CancelCommand",
@@ -14,7 +15,8 @@ struct RoleTests {
     static let defineOperations = ["ssm:PutParameter", "ssm:DeleteParameter", "ssm:CreateDocument", "ssm:UpdateDocument",
                                    "events:PutRule", "events:PutTargets", "events:DeleteRule", "events:RemoveTargets",
                                    "ssm:LabelParameterVersion", "ec2:TerminateInstances", "ssm:AddTagsToResource",
-                                   "Getaway", "Listen", "Test", "ssm:Get"]
+                                   "Getaway", "Listen", "Test", "ssm:Get",
+                                   "ssm:DeleteParameters", "ssm:UnlabelParameterVersion", "ssm:RemoveTagsFromResource"]
 
     @Test("admin may do everything")
     func admin() {

@@ -1,6 +1,7 @@
 public import Daemon
-public import Foundation
+import Foundation
 public import Logging
+public import Parameters
 public import SchedulerMetrics
 public import SchedulerCore
 public import Store
@@ -16,9 +17,11 @@ public struct APIEnvironment: Sendable {
     public let defaultTimeZone: String
     public let metrics: MetricsRegistry
     public let logger: Logger
+    /// The Parameter Store over the same database, with the daemon's keys.
+    public let parameters: ParameterStore
 
     public init(database: SchedulerDatabase, state: RuntimeState, clock: AnyWallClock, account: String, region: String,
-                defaultTimeZone: String, metrics: MetricsRegistry, logger: Logger) {
+                defaultTimeZone: String, metrics: MetricsRegistry, logger: Logger, parameters: ParameterStore) {
         self.database = database
         self.state = state
         self.clock = clock
@@ -27,6 +30,7 @@ public struct APIEnvironment: Sendable {
         self.defaultTimeZone = defaultTimeZone
         self.metrics = metrics
         self.logger = logger
+        self.parameters = parameters
     }
 
     /// Every operation schedulerd serves.
@@ -37,6 +41,7 @@ public struct APIEnvironment: Sendable {
         RuleOperations(environment: self).register(in: &table)
         TargetOperations(environment: self).register(in: &table)
         EventOperations(environment: self).register(in: &table)
+        ParameterOperations(environment: self, store: parameters).register(in: &table)
         return table
     }
 }

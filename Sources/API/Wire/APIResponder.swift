@@ -126,8 +126,11 @@ public struct APIResponder: HTTPResponder {
     static let jsonContentType = "application/x-amz-json-1.1"
 
     static func errorResponse(_ error: APIError, requestId: String) -> Response {
+        // Some AWS errors carry no message at all (GetParameter's ParameterNotFound).
+        var body: [String: JSONValue] = ["__type": .string(error.code)]
+        if !error.message.isEmpty { body["message"] = .string(error.message) }
         var response = response(status: error.status, contentType: jsonContentType, requestId: requestId,
-                                body: JSONValue.object(["__type": .string(error.code), "message": .string(error.message)]).serialized())
+                                body: JSONValue.object(body).serialized())
         response.headers[errorTypeHeader] = error.code
         return response
     }
