@@ -19,9 +19,10 @@ import datetime as dt
 import json
 import os
 import stat
+import subprocess
 import unittest
 
-from harness import ACCOUNT, DaemonTestCase
+from harness import ACCOUNT, BINARY, DaemonTestCase
 
 SECRET = "e2e-correct-horse-battery-staple"
 KEYS = "parameters:\n  kms_keys:\n    - key_id: 1234abcd-12ab-34cd-56ef-1234567890ab\n      aliases: [alias/e2e-app]\n"
@@ -121,6 +122,15 @@ class ParameterStore(DaemonTestCase):
         self.assertNotEqual(sealed, resealed)
         self.assertEqual(self.aws("ssm", "get-parameter", "--name", "/e2e/db/password", "--with-decryption")["Parameter"]["Value"], SECRET)
         self.stop_daemon()
+
+        # Without its key file the daemon refuses to start rather than make a new key that
+        # would leave the stored SecureStrings unreadable.
+        os.rename(key_file, key_file + ".away")
+        refused = subprocess.run([BINARY, "serve", "--config", os.path.join(self.sandbox, "schedulerd.yaml")], capture_output=True,
+                                 text=True, timeout=60, stdin=subprocess.DEVNULL)
+        self.assertNotEqual(refused.returncode, 0)
+        self.assertIn(f"the Parameter Store key file {key_file} is missing, but the database holds SecureString values", refused.stderr)
+        self.assertFalse(os.path.exists(key_file))
 
     def test_2_boto3_events_and_policies(self):
         # 60 simulated seconds a real second: an expiration 10 simulated minutes ahead comes ~10 s later.
