@@ -75,9 +75,18 @@ let package = Package(
             dependencies: ["EventBus", "SchedulerConfiguration"]
         ),
         .target(
+            // The automation engine: executions, steps, actions, rate control, persistence, events.
+            name: "Automation",
+            dependencies: [
+                "Runbooks", "Daemon", "Store", "EventBus", "SchedulerCore", "ChangeCalendar", "SchedulerMetrics",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "API",
             dependencies: [
-                "ChangeCalendar", "Daemon", "Store", "EventBus", "SchedulerMetrics", "SchedulerCore", "Runbooks",
+                "ChangeCalendar", "Daemon", "Store", "EventBus", "SchedulerMetrics", "SchedulerCore", "Runbooks", "Automation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -86,7 +95,7 @@ let package = Package(
         ),
         .target(
             name: "SchedulerTesting",
-            dependencies: ["SchedulerCore"]
+            dependencies: ["SchedulerCore", "Automation", "EventBus"]
         ),
         .target(
             name: "EventBus",
@@ -96,6 +105,7 @@ let package = Package(
             name: "schedulerd",
             dependencies: [
                 "ChangeCalendar", "Daemon", "SchedulerConfiguration", "Systemd", "Store", "SchedulerCore", "EventBus", "API", "SchedulerMetrics", "Auth",
+                "Automation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -160,8 +170,15 @@ let package = Package(
             dependencies: ["Runbooks", "EventBus"]
         ),
         .testTarget(
+            name: "AutomationTests",
+            dependencies: ["Automation", "Runbooks", "Daemon", "Store", "EventBus", "SchedulerCore", "SchedulerTesting", "ChangeCalendar",
+                           "SchedulerMetrics",
+                           .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
             name: "APITests",
             dependencies: ["API", "Daemon", "Store", "ChangeCalendar", "EventBus", "SchedulerTesting", "SchedulerMetrics", "SchedulerCore",
+                           "Automation",
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "Logging", package: "swift-log")]

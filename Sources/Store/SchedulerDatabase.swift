@@ -2,8 +2,8 @@ public import GRDB
 import Foundation
 
 /// The daemon's one SQLite database: documents and their versions, the state each calendar
-/// last emitted, rules and targets, the event outbox and archive, deliveries, and API
-/// credentials (secrets sealed).
+/// last emitted, rules and targets, the event outbox and archive, deliveries, API credentials
+/// (secrets sealed), and automation executions with their step executions.
 ///
 /// Production opens a `DatabasePool` (WAL mode: readers never block the writer) in the data
 /// directory; tests may pass any `DatabaseWriter`. Migrations are append-only.
@@ -111,6 +111,8 @@ public final class SchedulerDatabase: Sendable {
                 t.add(column: "versionName", .text)
             }
         }
+        // "v4: parameters" and "v5: resources" are registered on their own branches.
+        migrator.registerMigration("v6: automation", migrate: createAutomationTables)
         return migrator
     }
 }
