@@ -17,7 +17,24 @@ public final class AutomationEngine: Service, Sendable {
     let environment: EngineEnvironment
     private let launches: AsyncStream<String>
     private let launch: AsyncStream<String>.Continuation
-    private let runs = Mutex<[String: any ExecutionHandle]>([:])
+    /// What the engine is running, by execution id. An id is `loading` from the moment it is
+    /// known to be run (inserted, or found unfinished at start) until its handle exists, so a
+    /// stop or a signal never slips between the database and the handle: it waits instead.
+    private let runs = Mutex<Registry>(Registry())
+
+    struct Registry {
+        enum Slot {
+            /// Known to be run; no task has picked it up yet.
+            case loading
+            /// A task is loading it.
+            case claimed
+            case running(any ExecutionHandle)
+        }
+
+        var slots: [String: Slot] = [:]
+        /// Set once `run()` has claimed every unfinished execution.
+        var started = false
+    }
 
     /// - Parameters:
     ///   - resources: answers `ec2` and `rds` (and any service but `ssm`, which the engine
@@ -49,6 +66,11 @@ public final class AutomationEngine: Service, Sendable {
                     if !unfinished.isEmpty {
                         self.environment.logger.notice("resuming automations", metadata: ["automation.count": "\(unfinished.count)"])
                     }
+                    self.runs.withLock { registry in
+                        for record in unfinished where registry.slots[record.id] == nil { registry.slots[record.id] = .loading }
+                        registry.started = true
+                    }
+                    self.environment.activity.fire()
                     for record in unfinished { group.addTask { await self.drive(record.id) } }
                 } catch {
                     self.environment.logger.error("cannot read the unfinished automations", metadata: ["error": "\(error)"])
@@ -59,11 +81,23 @@ public final class AutomationEngine: Service, Sendable {
     }
 
     private func drive(_ id: String) async {
+        let claimed = runs.withLock { registry -> Bool in
+            switch registry.slots[id] {
+            case .claimed?, .running?: return false   // driven already
+            case .loading?, nil:
+                registry.slots[id] = .claimed
+                return true
+            }
+        }
+        guard claimed else { return }
         let handle: any ExecutionHandle
         let parent: String?
         do {
             guard let record = try environment.database.automationExecution(id: id),
-                  !(AutomationStatus(rawValue: record.status)?.isTerminal ?? true) else { return }
+                  !(AutomationStatus(rawValue: record.status)?.isTerminal ?? true) else {
+                release(id)
+                return
+            }
             parent = record.parentId
             if record.targets != nil, record.parentId == nil {
                 handle = try ParentRun(environment: environment, execution: record, launcher: self)
@@ -73,22 +107,44 @@ public final class AutomationEngine: Service, Sendable {
             }
         } catch {
             environment.logger.error("cannot load an automation", metadata: ["execution.id": "\(id)", "error": "\(error)"])
+            release(id)
             return
         }
-        let registered = runs.withLock { runs -> Bool in
-            guard runs[id] == nil else { return false }
-            runs[id] = handle
-            return true
-        }
-        guard registered else { return }
+        runs.withLock { $0.slots[id] = .running(handle) }
+        environment.activity.fire()
         await handle.run()
-        _ = runs.withLock { $0.removeValue(forKey: id) }
+        release(id)
         if let parent, let record = try? environment.database.automationExecution(id: id),
            let status = AutomationStatus(rawValue: record.status), status.isTerminal,
-           let parentHandle = runs.withLock({ $0[parent] }) {
+           let parentHandle = await runningHandle(for: parent) {
             await parentHandle.childFinished(id, status: status)
         }
+    }
+
+    private func release(_ id: String) {
+        _ = runs.withLock { $0.slots.removeValue(forKey: id) }
         environment.activity.fire()
+    }
+
+    /// The handle running `id`, once it has one; nil when the engine does not run it (it has
+    /// ended, or is unknown). Waits while the execution is being loaded, or while the service
+    /// has not yet claimed the unfinished executions.
+    private func runningHandle(for id: String) async -> (any ExecutionHandle)? {
+        while true {
+            let seen = environment.activity.version
+            let (slot, started) = runs.withLock { ($0.slots[id], $0.started) }
+            switch slot {
+            case .running(let handle)?: return handle
+            case .loading?, .claimed?: break
+            case nil:
+                guard !started else { return nil }
+                let active = (try? environment.database.automationExecution(id: id)).flatMap { $0 }
+                    .map { !(AutomationStatus(rawValue: $0.status)?.isTerminal ?? true) } ?? false
+                if !active { return nil }
+            }
+            if Task.isCancelled { return nil }
+            await environment.activity.wait(after: seen)
+        }
     }
 
     // MARK: Starting
@@ -168,6 +224,9 @@ public final class AutomationEngine: Service, Sendable {
         switch outcome {
         case .inserted:
             events.state.deliveriesRecorded()
+            runs.withLock { registry in
+                if registry.slots[record.id] == nil { registry.slots[record.id] = .loading }
+            }
             environment.activity.fire()
             launch.yield(record.id)
             return record.id
@@ -200,12 +259,13 @@ public final class AutomationEngine: Service, Sendable {
 
     /// StopAutomationExecution.
     public func stop(_ id: String, type: AutomationStopType) async throws(AutomationError) {
-        if let handle = runs.withLock({ $0[id] }) { return try await handle.requestStop(type) }
+        if let handle = await runningHandle(for: id) { return try await handle.requestStop(type) }
         guard var record = try read({ try environment.database.automationExecution(id: id) }) else { throw .executionNotFound(id) }
         guard let status = AutomationStatus(rawValue: record.status), !status.isTerminal else {
             throw .invalidStatusUpdate("the execution has already ended (\(record.status)).")
         }
-        // Not picked up by the service yet: the request is recorded; the run reads it when it starts.
+        // Active but not run by this engine (it could not be loaded): the request is recorded,
+        // and read when the execution runs.
         guard record.stopType == nil else { return }
         record.stopType = type.rawValue
         var outbox: [OutboxEntry] = []
@@ -215,17 +275,16 @@ public final class AutomationEngine: Service, Sendable {
         }
         let update = record
         try read { try environment.save(update, [], outbox) }
-        if let handle = runs.withLock({ $0[id] }) { try await handle.requestStop(type) }
     }
 
     /// SendAutomationSignal. `caller` is recorded as the approver.
     public func signal(_ id: String, _ signal: AutomationSignal, payload: [String: [String]], caller: String) async throws(AutomationError) {
-        if let handle = runs.withLock({ $0[id] }) { return try await handle.signal(signal, payload: payload, caller: caller) }
+        if let handle = await runningHandle(for: id) { return try await handle.signal(signal, payload: payload, caller: caller) }
         guard let record = try read({ try environment.database.automationExecution(id: id) }) else { throw .executionNotFound(id) }
         if AutomationStatus(rawValue: record.status)?.isTerminal ?? true {
             throw .invalidSignal("the execution has ended (\(record.status)).")
         }
-        throw .invalidSignal("the execution has not started running yet; send the signal again in a moment.")
+        throw .invalidSignal("the execution is not running on this daemon (it could not be loaded; see the log).")
     }
 
     // MARK: Waiting (tests, tools)
