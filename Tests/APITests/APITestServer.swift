@@ -1,4 +1,5 @@
 import API
+import Automation
 import ChangeCalendar
 import Daemon
 import EventBus
@@ -20,7 +21,11 @@ final class APITestServer: Sendable {
     let state: RuntimeState
     let clock: ManualWallClock
     let port: Int
+    /// TEST DOUBLE for EC2 and RDS behind the automation engine (the simulators, once merged).
+    let cloud: EC2RDSTestDouble
+    let automations: AutomationEngine
     private let task: Task<Void, any Error>
+    private let engineTask: Task<Void, any Error>
 
     static let account = "123456789012"
 
@@ -36,8 +41,12 @@ final class APITestServer: Sendable {
         let clock = ManualWallClock(now: CalendarTime.parse(now)!)
         var logger = Logger(label: "api-test")
         logger.logLevel = .critical
+        let cloud = EC2RDSTestDouble(clock: clock)
+        let automations = AutomationEngine(database: database, state: state, clock: clock, resources: cloud, account: Self.account,
+                                           region: "us-east-1", logger: logger)
         let environment = APIEnvironment(database: database, state: state, clock: AnyWallClock(clock), account: Self.account,
-                                         region: "us-east-1", defaultTimeZone: "UTC", metrics: state.metrics, logger: logger)
+                                         region: "us-east-1", defaultTimeZone: "UTC", metrics: state.metrics, logger: logger,
+                                         automations: automations)
         let responder = APIResponder(table: environment.operationTable(), authenticator: authenticator, metrics: state.metrics,
                                      logger: logger, health: { ["status": "ok"] })
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
@@ -45,17 +54,26 @@ final class APITestServer: Sendable {
             continuation.yield(port)
         }
         task = Task { try await server.run() }
+        engineTask = Task { try await automations.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw TestFailure("the listener did not start") }
         self.database = database
         self.state = state
         self.clock = clock
         self.port = port
+        self.cloud = cloud
+        self.automations = automations
     }
 
-    deinit { task.cancel() }
+    deinit {
+        task.cancel()
+        engineTask.cancel()
+    }
 
-    func stop() { task.cancel() }
+    func stop() {
+        task.cancel()
+        engineTask.cancel()
+    }
 
     struct Reply {
         let status: Int

@@ -1,3 +1,4 @@
+public import Automation
 public import Daemon
 public import Foundation
 public import Logging
@@ -16,9 +17,12 @@ public struct APIEnvironment: Sendable {
     public let defaultTimeZone: String
     public let metrics: MetricsRegistry
     public let logger: Logger
+    /// Runs StartAutomationExecution's executions; nil answers the automation operations with
+    /// an internal error.
+    public let automations: AutomationEngine?
 
     public init(database: SchedulerDatabase, state: RuntimeState, clock: AnyWallClock, account: String, region: String,
-                defaultTimeZone: String, metrics: MetricsRegistry, logger: Logger) {
+                defaultTimeZone: String, metrics: MetricsRegistry, logger: Logger, automations: AutomationEngine? = nil) {
         self.database = database
         self.state = state
         self.clock = clock
@@ -27,6 +31,7 @@ public struct APIEnvironment: Sendable {
         self.defaultTimeZone = defaultTimeZone
         self.metrics = metrics
         self.logger = logger
+        self.automations = automations
     }
 
     /// Every operation schedulerd serves.
@@ -37,6 +42,7 @@ public struct APIEnvironment: Sendable {
         RuleOperations(environment: self).register(in: &table)
         TargetOperations(environment: self).register(in: &table)
         EventOperations(environment: self).register(in: &table)
+        AutomationOperations(environment: self).register(in: &table)
         return table
     }
 }

@@ -1,4 +1,4 @@
-import EventBus
+public import EventBus
 import Foundation
 import Runbooks
 
@@ -109,7 +109,7 @@ enum AWSAPIActions {
 }
 
 /// Step outputs converted to the `Type` a step declares.
-enum OutputValues {
+public enum OutputValues {
     static func convert(_ value: JSONValue, to type: ValueType) -> JSONValue? {
         switch type {
         case .string:
@@ -144,7 +144,7 @@ enum OutputValues {
     }
 
     /// A value as the API reports outputs: a list of strings.
-    static func apiList(_ value: JSONValue) -> [String] {
+    public static func apiList(_ value: JSONValue) -> [String] {
         switch value {
         case .array(let items): return items.map { $0.stringValue ?? $0.serialized(sortingKeys: true) }
         case .string(let text): return [text]
