@@ -147,10 +147,11 @@ extension ConfigurationDecoder {
             configuration.targetParameterName = try nonEmptyText(nameNode, path: fields.path("target_parameter_name"))
         }
         if configuration.targets.isEmpty != (configuration.targetParameterName == nil) {
-            let key = configuration.targets.isEmpty ? "target_parameter_name" : "targets"
-            let entry = fields.entry(key == "targets" ? "target_parameter_name" : "targets") ?? fields.entry(key)
-            throw error(.conflict, "targets and target_parameter_name go together: the targets' values fill that runbook parameter",
-                        path: fields.path(key), line: entry?.line ?? node.line, column: entry?.column ?? node.column)
+            // Reported at the key that is there, naming the one that is missing.
+            let (present, missing) = configuration.targets.isEmpty ? ("target_parameter_name", "targets") : ("targets", "target_parameter_name")
+            let entry = fields.entry(present)
+            throw error(.conflict, "targets and target_parameter_name go together (the targets' values fill that runbook parameter); "
+                        + "add \(missing)", path: fields.path(present), line: entry?.line ?? node.line, column: entry?.column ?? node.column)
         }
         for (key, pattern) in [("max_concurrency", "a number such as 10 or a percentage such as 50%"),
                                ("max_errors", "a number such as 0 or a percentage such as 10%")] {

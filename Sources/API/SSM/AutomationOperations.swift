@@ -36,7 +36,7 @@ struct AutomationOperations {
 
     func start(_ call: APICall) throws -> [String: JSONValue] {
         let input = call.input
-        let name = try input.string("DocumentName", required: true, length: 1...128, pattern: .documentReference)!
+        let name = try input.string("DocumentName", required: true, length: 3...128, pattern: .documentReference)!
         let version = try input.string("DocumentVersion")
         if let version, !(version == "$LATEST" || version == "$DEFAULT" || (Int(version).map { $0 > 0 } ?? false) && !version.hasPrefix("0")) {
             throw APIError.validation(member: "DocumentVersion", value: version,

@@ -251,7 +251,8 @@ struct DocumentOperations {
 
     func lookup(name: String, input: APIInput) throws -> (DocumentRecord, DocumentVersionRecord) {
         let versionText = try input.string("DocumentVersion")
-        var version = try versionNumber(input, allowLatest: true)
+        // `$DEFAULT` (the default version) is nil, like no version at all.
+        var version = versionText == "$DEFAULT" ? nil : try versionNumber(input, allowLatest: true)
         let versionName = try input.string("VersionName")
         guard let document = try environment.database.document(name: name) else {
             guard let amazon = AmazonDocuments.records(name) else { throw Self.invalidDocument }
