@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end test: the real `schedulerd serve` driven by the real `aws` CLI and boto3, every
-# request signed with keys made by `schedulerd credentials create` (Tests/e2e/test_aws_clients.py).
+# request signed with keys made by `schedulerd credentials create` (Tests/e2e/test_aws_clients.py:
+# calendars, rules, events; Tests/e2e/test_parameters.py: the Parameter Store; both on the helpers
+# of Tests/e2e/harness.py).
 #
 # Usage: scripts/e2e.sh [SCHEDULERD_BINARY] [unittest options, e.g. -v or -k boto3]
 #   SCHEDULERD_BINARY defaults to .build/debug/schedulerd, built when missing.
@@ -33,4 +35,5 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 echo "e2e: $("${AWS_CLI:-aws}" --version 2>&1 | head -n 1); boto3 $("$python" -c 'import boto3; print(boto3.__version__)')" >&2
-SCHEDULERD_BIN="$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")" exec "$python" Tests/e2e/test_aws_clients.py "$@"
+SCHEDULERD_BIN="$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")" \
+    exec "$python" -m unittest discover --start-directory Tests/e2e --top-level-directory Tests/e2e --pattern 'test_*.py' "$@"
