@@ -87,9 +87,18 @@ let package = Package(
             dependencies: ["EventBus", "SchedulerConfiguration"]
         ),
         .target(
+            // The automation engine: executions, steps, actions, rate control, persistence, events.
+            name: "Automation",
+            dependencies: [
+                "Runbooks", "Daemon", "Store", "EventBus", "SchedulerCore", "ChangeCalendar", "SchedulerMetrics",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "API",
             dependencies: [
-                "ChangeCalendar", "Daemon", "Store", "EventBus", "SchedulerMetrics", "SchedulerCore", "Runbooks", "Parameters",
+                "ChangeCalendar", "Daemon", "Store", "EventBus", "SchedulerMetrics", "SchedulerCore", "Runbooks", "Parameters", "Automation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -98,7 +107,7 @@ let package = Package(
         ),
         .target(
             name: "SchedulerTesting",
-            dependencies: ["SchedulerCore"]
+            dependencies: ["SchedulerCore", "Automation", "EventBus"]
         ),
         .target(
             name: "EventBus",
@@ -109,6 +118,7 @@ let package = Package(
             dependencies: [
                 "ChangeCalendar", "Daemon", "SchedulerConfiguration", "Systemd", "Store", "SchedulerCore", "EventBus", "API", "SchedulerMetrics", "Auth",
                 "Parameters",
+                "Automation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -177,9 +187,16 @@ let package = Package(
             dependencies: ["Runbooks", "EventBus"]
         ),
         .testTarget(
+            name: "AutomationTests",
+            dependencies: ["Automation", "Runbooks", "Daemon", "Store", "EventBus", "SchedulerCore", "SchedulerTesting", "ChangeCalendar",
+                           "SchedulerMetrics",
+                           .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
             name: "APITests",
             dependencies: ["API", "Daemon", "Store", "ChangeCalendar", "EventBus", "SchedulerTesting", "SchedulerMetrics", "SchedulerCore",
                            "Parameters",
+                           "Automation",
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "Logging", package: "swift-log")]

@@ -34,4 +34,46 @@ public enum TargetKind: Sendable, Hashable {
     case command(argv: [String], timeout: Duration)
     /// `webhook: URL`: POST the input as JSON to an http or https URL, giving up after `timeout`.
     case webhook(url: String, timeout: Duration)
+    /// `automation: ARN-or-NAME` (or a mapping with rate control): start a runbook, the input
+    /// being its parameters.
+    case automation(AutomationTargetConfiguration)
+}
+
+/// An automation target: the runbook (`document`, an automation definition ARN or a document
+/// name, and `version`) and, optionally, the rate control its execution runs with
+/// (`targets`, `target_parameter_name`, `max_concurrency`, `max_errors`, as
+/// StartAutomationExecution takes them).
+public struct AutomationTargetConfiguration: Sendable, Hashable {
+    /// One `{key, values}` of `targets`, such as `tag:Schedule` = `[office-hours]`.
+    public struct Selector: Sendable, Hashable {
+        public var key: String
+        public var values: [String]
+
+        public init(key: String, values: [String]) {
+            self.key = key
+            self.values = values
+        }
+    }
+
+    /// The runbook's name.
+    public var documentName: String
+    /// `$DEFAULT`, `$LATEST` or a number; nil is `$DEFAULT`.
+    public var documentVersion: String?
+    /// The ARN as written, when the configuration gave one.
+    public var arn: String?
+    public var targetParameterName: String?
+    public var targets: [Selector]
+    public var maxConcurrency: String?
+    public var maxErrors: String?
+
+    public init(documentName: String, documentVersion: String? = nil, arn: String? = nil, targetParameterName: String? = nil,
+                targets: [Selector] = [], maxConcurrency: String? = nil, maxErrors: String? = nil) {
+        self.documentName = documentName
+        self.documentVersion = documentVersion
+        self.arn = arn
+        self.targetParameterName = targetParameterName
+        self.targets = targets
+        self.maxConcurrency = maxConcurrency
+        self.maxErrors = maxErrors
+    }
 }

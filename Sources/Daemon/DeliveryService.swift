@@ -20,13 +20,14 @@ public struct DeliveryService<Clock: WallClock>: Service {
     /// Longest idle wait; new work also wakes the service at once.
     let idleWake: TimeInterval
 
-    public init(clock: Clock, database: SchedulerDatabase, state: RuntimeState, logger: Logger, idleWake: TimeInterval = 60) {
+    public init(clock: Clock, database: SchedulerDatabase, state: RuntimeState, logger: Logger, idleWake: TimeInterval = 60,
+                automations: (any AutomationStarter)? = nil) {
         self.idleWake = idleWake
         self.clock = clock
         self.database = database
         self.state = state
         self.logger = logger
-        runner = TargetRunner(logger: logger)
+        runner = TargetRunner(logger: logger, automations: automations)
     }
 
     public func run() async throws {
@@ -91,7 +92,7 @@ public struct DeliveryService<Clock: WallClock>: Service {
         delivery.output = outcome.output.isEmpty ? nil : outcome.output
         if outcome.succeeded {
             finish(&delivery, now: clock.now(), status: .delivered, error: nil, targetKind: target.kind.rawValue)
-        } else if delivery.attempts > target.maximumRetryAttempts {
+        } else if outcome.permanent || delivery.attempts > target.maximumRetryAttempts {
             finish(&delivery, now: clock.now(), status: .dead, error: outcome.output, targetKind: target.kind.rawValue)
         } else {
             // 1 s, 2 s, 4 s … capped at 5 minutes.

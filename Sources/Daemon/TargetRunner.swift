@@ -2,18 +2,23 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import EventBus
 import Logging
 
 /// Carries one event to one target. Every attempt carries the idempotency key
 /// (event id + target id) so a target can drop a redelivery: commands get it in
-/// `SCHEDULERD_IDEMPOTENCY_KEY`, webhooks in the `Idempotency-Key` header.
+/// `SCHEDULERD_IDEMPOTENCY_KEY`, webhooks in the `Idempotency-Key` header, automations as
+/// their `ClientToken`.
 struct TargetRunner: Sendable {
     struct Outcome: Sendable {
         var succeeded: Bool
         var output: String
+        /// Delivering again cannot succeed (dead at once, not retried).
+        var permanent = false
     }
 
     let logger: Logger
+    let automations: (any AutomationStarter)?
 
     func deliver(_ payload: String, to target: TargetDefinition, idempotencyKey: String, rule: String) async -> Outcome {
         switch target.kind {
@@ -25,6 +30,39 @@ struct TargetRunner: Sendable {
             return await runCommand(target.argv ?? [], payload: payload, timeout: target.timeoutSeconds, key: idempotencyKey, rule: rule)
         case .webhook:
             return await post(payload, to: target.url ?? "", timeout: target.timeoutSeconds, key: idempotencyKey)
+        case .automation:
+            return await startAutomation(payload, target: target, key: idempotencyKey, rule: rule)
+        }
+    }
+
+    /// The input is the runbook's parameters: a JSON object of name to a list of strings or a
+    /// string (numbers and Booleans are taken as their text). A target with no input starts
+    /// the runbook with no parameters (the event itself is not a parameter map).
+    private func startAutomation(_ payload: String, target: TargetDefinition, key: String, rule: String) async -> Outcome {
+        guard let automation = target.automation else { return Outcome(succeeded: false, output: "the target names no runbook", permanent: true) }
+        guard let starter = automations else { return Outcome(succeeded: false, output: "the automation engine is not running") }
+        var parameters: [String: [String]] = [:]
+        if target.input != nil || target.inputPath != nil || target.inputTransformer != nil {
+            guard let members = (try? JSONValue(json: payload))?.objectValue else {
+                return Outcome(succeeded: false, output: "the input is not a JSON object of runbook parameters: \(payload.prefix(200))", permanent: true)
+            }
+            for (name, value) in members {
+                switch value {
+                case .string(let text): parameters[name] = [text]
+                case .array(let items) where items.allSatisfy({ $0.stringValue != nil }): parameters[name] = items.compactMap(\.stringValue)
+                case .number, .bool: parameters[name] = [value.serialized()]
+                default:
+                    return Outcome(succeeded: false, output: "parameter \(name) must be a string or a list of strings", permanent: true)
+                }
+            }
+        }
+        do {
+            let id = try await starter.start(for: automation, parameters: parameters, clientToken: key, rule: rule)
+            logger.info("automation started by a rule", metadata: ["rule.name": "\(rule)", "target.id": "\(target.id)",
+                                                                 "execution.id": "\(id)", "delivery.key": "\(key)"])
+            return Outcome(succeeded: true, output: "AutomationExecutionId \(id)")
+        } catch {
+            return Outcome(succeeded: false, output: error.message, permanent: error.permanent)
         }
     }
 

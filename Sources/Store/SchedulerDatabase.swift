@@ -3,7 +3,8 @@ import Foundation
 
 /// The daemon's one SQLite database: documents and their versions, the state each calendar
 /// last emitted, rules and targets, the event outbox and archive, deliveries, API
-/// credentials (secrets sealed), and Parameter Store parameters (SecureString values sealed).
+/// credentials (secrets sealed), Parameter Store parameters (SecureString values sealed), and
+/// automation executions with their step executions.
 ///
 /// Production opens a `DatabasePool` (WAL mode: readers never block the writer) in the data
 /// directory; tests may pass any `DatabaseWriter`. Migrations are append-only.
@@ -112,6 +113,8 @@ public final class SchedulerDatabase: Sendable {
             }
         }
         migrator.registerMigration("v4: parameters", migrate: createParameterTables)
+        // "v5: resources" is registered on its own branch.
+        migrator.registerMigration("v6: automation", migrate: createAutomationTables)
         return migrator
     }
 }

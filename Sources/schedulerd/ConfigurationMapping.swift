@@ -7,7 +7,7 @@ enum ConfigurationMapping {
     static func ruleRecords(_ configuration: DaemonConfiguration, file: String) throws -> [RuleRecord] {
         let records = RuleBook.records(configuration.rules.map { rule in
             (rule.name, rule.description, rule.state == .enabled, rule.eventPattern, rule.scheduleExpression,
-             rule.targets.map(targetDefinition))
+             rule.targets.map { targetDefinition($0, account: configuration.accountID, region: configuration.region) })
         })
         do {
             _ = try RuleBook(records: records)
@@ -18,7 +18,7 @@ enum ConfigurationMapping {
         return records
     }
 
-    static func targetDefinition(_ target: TargetConfiguration) -> TargetDefinition {
+    static func targetDefinition(_ target: TargetConfiguration, account: String, region: String) -> TargetDefinition {
         var definition: TargetDefinition
         switch target.kind {
         case .log:
@@ -27,6 +27,14 @@ enum ConfigurationMapping {
             definition = TargetDefinition(id: target.id, kind: .command, argv: argv, timeoutSeconds: seconds(timeout))
         case .webhook(let url, let timeout):
             definition = TargetDefinition(id: target.id, kind: .webhook, url: url, timeoutSeconds: seconds(timeout))
+        case .automation(let automation):
+            let arn = automation.arn ?? "arn:aws:ssm:\(region):\(account):automation-definition/\(automation.documentName):"
+                + (automation.documentVersion ?? "$DEFAULT")
+            definition = TargetDefinition(id: target.id, kind: .automation, automation: .init(
+                arn: arn, documentName: automation.documentName, documentVersion: automation.documentVersion,
+                targetParameterName: automation.targetParameterName,
+                targets: automation.targets.isEmpty ? nil : automation.targets.map { .init(key: $0.key, values: $0.values) },
+                maxConcurrency: automation.maxConcurrency, maxErrors: automation.maxErrors))
         }
         switch target.input {
         case .matchedEvent: break

@@ -1,4 +1,5 @@
 import API
+import Automation
 import ChangeCalendar
 import SchedulerConfiguration
 import Daemon
@@ -24,6 +25,8 @@ struct SchedulerDaemon {
     let state: RuntimeState
     let parameters: ParameterStore
     let notifier = SystemdNotifier()
+    /// Runs automations: started through the API or by rule targets, resumed after a restart.
+    let automations: AutomationEngine
 
     init(settings: DaemonSettings, clock: AnyWallClock, clockSpeed: Double, logger: Logger) throws {
         self.settings = settings
@@ -45,6 +48,9 @@ struct SchedulerDaemon {
         for problem in compiled.problems { logger.error("calendar document does not compile", metadata: ["error": "\(problem)"]) }
         state = RuntimeState(calendars: compiled.calendars, rules: try RuleBook(records: try database.rules()))
         parameters = try ConfigurationMapping.parameterStore(configuration, database: database, state: state)
+        // EC2 and RDS calls fail until a resource provider (the simulators) is wired in here.
+        automations = AutomationEngine(database: database, state: state, clock: clock, resources: UnavailableResources(),
+                                       account: configuration.accountID, region: configuration.region, logger: logger)
     }
 
     struct CalendarsRefused: Error, CustomStringConvertible {
@@ -72,16 +78,15 @@ struct SchedulerDaemon {
             }
             try? notifier.watchdog()
         }
-        let deliveries = DeliveryService(clock: clock, database: database, state: state, logger: logger)
+        let deliveries = DeliveryService(clock: clock, database: database, state: state, logger: logger, automations: automations)
         let schedules = ScheduleService(clock: clock, database: database, state: state, account: configuration.accountID,
                                         region: configuration.region, logger: logger, maximumSleep: slice)
         let policies = ParameterPolicyService(clock: clock, parameters: parameters, state: state, logger: logger, maximumSleep: slice)
         let reloader = ReloadService(daemon: self)
         let api = try makeAPIServer()
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: transitions), .init(service: schedules), .init(service: deliveries), .init(service: policies),
-                       .init(service: reloader),
-                       .init(service: api)],
+            services: [.init(service: transitions), .init(service: schedules), .init(service: automations), .init(service: deliveries),
+                       .init(service: policies), .init(service: reloader), .init(service: api)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
@@ -110,7 +115,8 @@ struct SchedulerDaemon {
         let configuration = settings.configuration
         let environment = APIEnvironment(database: database, state: state, clock: clock, account: configuration.accountID,
                                          region: configuration.region, defaultTimeZone: configuration.defaultTimeZone,
-                                         metrics: state.metrics, logger: logger, parameters: parameters)
+                                         metrics: state.metrics, logger: logger, parameters: parameters,
+                                         automations: automations)
         let authenticator = try APIWiring.authenticator(configuration: configuration, database: database, logger: logger)
         let responder = APIResponder(table: environment.operationTable(), authenticator: authenticator, metrics: state.metrics,
                                      logger: logger, health: { [state, clock] in

@@ -1,4 +1,5 @@
 import API
+import Automation
 import ChangeCalendar
 import Daemon
 import EventBus
@@ -22,7 +23,11 @@ final class APITestServer: Sendable {
     let clock: ManualWallClock
     let parameters: ParameterStore
     let port: Int
+    /// TEST DOUBLE for EC2 and RDS behind the automation engine (the simulators, once merged).
+    let cloud: EC2RDSTestDouble
+    let automations: AutomationEngine
     private let task: Task<Void, any Error>
+    private let engineTask: Task<Void, any Error>
 
     static let account = "123456789012"
 
@@ -45,9 +50,12 @@ final class APITestServer: Sendable {
         let parameters = ParameterStore(database: database, keyRing: keyRing,
                                         events: ParameterOutbox(state: state, account: Self.account, region: "us-east-1"),
                                         region: "us-east-1", account: Self.account)
+        let cloud = EC2RDSTestDouble(clock: clock)
+        let automations = AutomationEngine(database: database, state: state, clock: clock, resources: cloud, account: Self.account,
+                                           region: "us-east-1", logger: logger)
         let environment = APIEnvironment(database: database, state: state, clock: AnyWallClock(clock), account: Self.account,
                                          region: "us-east-1", defaultTimeZone: "UTC", metrics: state.metrics, logger: logger,
-                                         parameters: parameters)
+                                         parameters: parameters, automations: automations)
         let responder = APIResponder(table: environment.operationTable(), authenticator: authenticator, metrics: state.metrics,
                                      logger: logger, health: { ["status": "ok"] })
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
@@ -55,6 +63,7 @@ final class APITestServer: Sendable {
             continuation.yield(port)
         }
         task = Task { try await server.run() }
+        engineTask = Task { try await automations.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw TestFailure("the listener did not start") }
         self.database = database
@@ -62,6 +71,8 @@ final class APITestServer: Sendable {
         self.clock = clock
         self.parameters = parameters
         self.port = port
+        self.cloud = cloud
+        self.automations = automations
     }
 
     static let customerKey = "1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -75,9 +86,15 @@ final class APITestServer: Sendable {
                                 region: "us-east-1", account: account)
     }
 
-    deinit { task.cancel() }
+    deinit {
+        task.cancel()
+        engineTask.cancel()
+    }
 
-    func stop() { task.cancel() }
+    func stop() {
+        task.cancel()
+        engineTask.cancel()
+    }
 
     struct Reply {
         let status: Int

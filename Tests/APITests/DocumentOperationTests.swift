@@ -150,7 +150,8 @@ struct DocumentOperationTests {
         var token: JSONValue = .null
         var pages = 0
         repeat {
-            let page = try await server.call("AmazonSSM.ListDocuments", ["MaxResults": 3, "NextToken": token])
+            let page = try await server.call("AmazonSSM.ListDocuments", ["MaxResults": 3, "NextToken": token,
+                                                                       "Filters": [["Key": "Owner", "Values": ["Self"]]]])
             names += page.body["DocumentIdentifiers"]?.arrayValue?.compactMap { $0["Name"]?.stringValue } ?? []
             token = page.body["NextToken"] ?? .null
             pages += 1

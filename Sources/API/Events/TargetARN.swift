@@ -10,17 +10,31 @@ import Foundation
 ///     arn:schedulerd:command:::["/bin/sh","-c","..."] a program with arguments (a JSON array)
 ///     arn:schedulerd:webhook:::https://host/path      an HTTP POST of the event
 ///
-/// Region and account are left empty: the targets run on this daemon.
+/// Region and account are left empty: the targets run on this daemon. An automation
+/// definition ARN, as EventBridge takes it, starts a runbook with the target's input as its
+/// parameters:
+///
+///     arn:aws:ssm:REGION:ACCOUNT:automation-definition/AWS-StopEC2Instance:$DEFAULT
 enum TargetARN {
     static let prefix = "arn:schedulerd:"
 
     /// The target a `PutTargets` entry describes, or why it cannot be one.
     static func definition(id: String, arn: String) -> Result<TargetDefinition, APIError> {
+        if arn.hasPrefix("arn:aws:ssm:") {
+            guard let (name, version) = TargetDefinition.Automation.parse(arn: arn) else {
+                return .failure(APIError("ValidationException",
+                                         "Target \(id): \(arn) is not an automation definition ARN; write "
+                                         + "arn:aws:ssm:REGION:ACCOUNT:automation-definition/NAME:$DEFAULT (or :$LATEST, or a version number)."))
+            }
+            return .success(TargetDefinition(id: id, kind: .automation,
+                                             automation: .init(arn: arn, documentName: name, documentVersion: version)))
+        }
         let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
         guard arn.hasPrefix(prefix), parts.count == 6 else {
             return .failure(APIError("ValidationException",
                                      "Target \(id): ARN \(arn) is not a target schedulerd can run; use arn:schedulerd:log:::NAME, "
-                                     + "arn:schedulerd:command:::PROGRAM (or a JSON argv array) or arn:schedulerd:webhook:::URL."))
+                                     + "arn:schedulerd:command:::PROGRAM (or a JSON argv array), arn:schedulerd:webhook:::URL "
+                                     + "or arn:aws:ssm:REGION:ACCOUNT:automation-definition/NAME:$DEFAULT."))
         }
         let resource = String(parts[5])
         switch parts[2] {
@@ -51,6 +65,7 @@ enum TargetARN {
     /// The ARN a stored target is listed with.
     static func arn(of target: TargetDefinition) -> String {
         switch target.kind {
+        case .automation: return target.automation?.arn ?? ""
         case .log: return "\(prefix)log:::\(target.id)"
         case .webhook: return "\(prefix)webhook:::\(target.url ?? "")"
         case .command:

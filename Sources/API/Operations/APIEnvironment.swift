@@ -1,3 +1,4 @@
+public import Automation
 public import Daemon
 import Foundation
 public import Logging
@@ -19,9 +20,13 @@ public struct APIEnvironment: Sendable {
     public let logger: Logger
     /// The Parameter Store over the same database, with the daemon's keys.
     public let parameters: ParameterStore
+    /// Runs StartAutomationExecution's executions; nil answers the automation operations with
+    /// an internal error.
+    public let automations: AutomationEngine?
 
     public init(database: SchedulerDatabase, state: RuntimeState, clock: AnyWallClock, account: String, region: String,
-                defaultTimeZone: String, metrics: MetricsRegistry, logger: Logger, parameters: ParameterStore) {
+                defaultTimeZone: String, metrics: MetricsRegistry, logger: Logger, parameters: ParameterStore,
+                automations: AutomationEngine? = nil) {
         self.database = database
         self.state = state
         self.clock = clock
@@ -31,6 +36,7 @@ public struct APIEnvironment: Sendable {
         self.metrics = metrics
         self.logger = logger
         self.parameters = parameters
+        self.automations = automations
     }
 
     /// Every operation schedulerd serves.
@@ -42,6 +48,7 @@ public struct APIEnvironment: Sendable {
         TargetOperations(environment: self).register(in: &table)
         EventOperations(environment: self).register(in: &table)
         ParameterOperations(environment: self, store: parameters).register(in: &table)
+        AutomationOperations(environment: self).register(in: &table)
         return table
     }
 }

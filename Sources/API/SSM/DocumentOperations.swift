@@ -53,7 +53,9 @@ struct DocumentOperations {
         let versionName = try input.string("VersionName", required: false, length: 1...128, pattern: .ruleName)
         let base = try versionNumber(input, allowLatest: true)
         try checkSize(content)
-        guard let existing = try environment.database.document(name: name) else { throw Self.invalidDocument }
+        guard let existing = try environment.database.document(name: name) else {
+            throw AmazonDocuments.records(name) != nil ? AmazonDocuments.readOnly(name) : Self.invalidDocument
+        }
         let format = try format(input) ?? existing.documentFormat
         try DocumentKinds.validate(type: existing.documentType, format: format, content: content, defaultTimeZone: environment.defaultTimeZone)
         let change = try environment.database.updateDocument(name: name, content: content, format: format, versionName: versionName,
@@ -87,17 +89,26 @@ struct DocumentOperations {
         var cursor = try PageToken.read(try input.string("NextToken"), listing: "documents", error: Self.invalidToken)
         var identifiers: [JSONValue] = []
         var more = false
-        // Filters are applied after the fetch, so read pages until the result is full.
+        // Filters are applied after the fetch, so read pages until the result is full. AWS-owned
+        // documents are merged in by name.
         scan: while true {
-            let page = try environment.database.documentPage(after: cursor, limit: limit + 1)
-            for document in page {
+            let stored = try environment.database.documentPage(after: cursor, limit: limit + 1)
+            let exhausted = stored.count <= limit
+            let bound = exhausted ? nil : stored.last?.name
+            let amazon = AmazonDocuments.all.filter { document, _ in
+                document.name > (cursor ?? "") && (bound.map { document.name <= $0 } ?? true)
+            }
+            let merged = (stored.map { ($0, nil as DocumentVersionRecord?) } + amazon.map { ($0.0, $0.1 as DocumentVersionRecord?) })
+                .sorted { $0.0.name < $1.0.name }
+            for (document, amazonVersion) in merged {
                 if identifiers.count == limit { more = true; break scan }
                 cursor = document.name
                 guard filters.admit(document) else { continue }
-                guard let (_, version) = try environment.database.documentVersion(name: document.name, version: nil, versionName: nil) else { continue }
+                guard let version = try amazonVersion
+                        ?? environment.database.documentVersion(name: document.name, version: nil, versionName: nil)?.1 else { continue }
                 identifiers.append(.object(identifier(document, version)))
             }
-            if page.count <= limit { break }
+            if exhausted { break }
         }
         var output: [String: JSONValue] = ["DocumentIdentifiers": .array(identifiers)]
         if more, let cursor { output["NextToken"] = .string(PageToken.make(after: cursor, listing: "documents")) }
@@ -108,6 +119,7 @@ struct DocumentOperations {
         let name = try documentName(input)
         let version = try versionNumber(input, allowLatest: false)
         let versionName = try input.string("VersionName")
+        if AmazonDocuments.records(name) != nil, try environment.database.document(name: name) == nil { throw AmazonDocuments.readOnly(name) }
         let change = try environment.database.deleteDocumentFromAPI(name: name, version: version, versionName: versionName)
         let (document, _) = try outcome(change, name: name)
         if version == nil, versionName == nil, document.documentType == DocumentKinds.changeCalendar {
@@ -122,6 +134,7 @@ struct DocumentOperations {
         guard let version = try versionNumber(input, allowLatest: false) else {
             throw APIError.validation(member: "DocumentVersion", value: nil, constraint: "Member must not be null")
         }
+        if AmazonDocuments.records(name) != nil, try environment.database.document(name: name) == nil { throw AmazonDocuments.readOnly(name) }
         let change = try environment.database.setDefaultVersion(name: name, version: version)
         let (document, record) = try outcome(change, name: name)
         try applySchedule(document)
@@ -134,8 +147,14 @@ struct DocumentOperations {
         let name = try documentName(input)
         let limit = try input.int("MaxResults", range: 1...50) ?? 50
         let after = try PageToken.read(try input.string("NextToken"), listing: "versions:\(name)", error: Self.invalidToken).flatMap { Int($0) } ?? 0
-        guard let document = try environment.database.document(name: name) else { throw Self.invalidDocument }
-        let all = try environment.database.documentVersions(name: name).filter { $0.version > after }
+        var stored = try environment.database.document(name: name)
+        var versions = try environment.database.documentVersions(name: name)
+        if stored == nil, let (document, version) = AmazonDocuments.records(name) {
+            stored = document
+            versions = [version]
+        }
+        guard let document = stored else { throw Self.invalidDocument }
+        let all = versions.filter { $0.version > after }
         let page = all.prefix(limit)
         var output: [String: JSONValue] = ["DocumentVersions": .array(page.map { version in
             var item: [String: JSONValue] = [
@@ -156,7 +175,7 @@ struct DocumentOperations {
 
     func description(_ document: DocumentRecord, _ version: DocumentVersionRecord) -> [String: JSONValue] {
         var shape: [String: JSONValue] = [
-            "Name": .string(document.name), "Owner": .string(environment.account),
+            "Name": .string(document.name), "Owner": .string(owner(document)),
             "Hash": .string(Self.sha256(version.content)), "HashType": "Sha256",
             "CreatedDate": .number(document.createdAt), "Status": "Active",
             "DocumentVersion": .string(String(version.version)), "DocumentType": .string(document.documentType),
@@ -168,12 +187,20 @@ struct DocumentOperations {
         if let text = Self.calendarDescription(version.content), document.documentType == DocumentKinds.changeCalendar {
             shape["Description"] = .string(text)
         }
+        let (description, parameters) = AmazonDocuments.details(document, version)
+        if let description { shape["Description"] = .string(description) }
+        if !parameters.isEmpty { shape["Parameters"] = .array(parameters.map { .object($0.mapValues { .string($0) }) }) }
         return shape
+    }
+
+    /// `Amazon` for AWS-owned documents, else this account.
+    func owner(_ document: DocumentRecord) -> String {
+        document.origin == AmazonDocuments.origin ? "Amazon" : environment.account
     }
 
     func identifier(_ document: DocumentRecord, _ version: DocumentVersionRecord) -> [String: JSONValue] {
         var shape: [String: JSONValue] = [
-            "Name": .string(document.name), "Owner": .string(environment.account), "CreatedDate": .number(document.createdAt),
+            "Name": .string(document.name), "Owner": .string(owner(document)), "CreatedDate": .number(document.createdAt),
             "DocumentVersion": .string(String(version.version)), "DocumentType": .string(document.documentType),
             "DocumentFormat": .string(document.documentFormat), "PlatformTypes": [], "Tags": .array(tags(of: document)),
         ]
@@ -224,9 +251,14 @@ struct DocumentOperations {
 
     func lookup(name: String, input: APIInput) throws -> (DocumentRecord, DocumentVersionRecord) {
         let versionText = try input.string("DocumentVersion")
-        var version = try versionNumber(input, allowLatest: true)
+        // `$DEFAULT` (the default version) is nil, like no version at all.
+        var version = versionText == "$DEFAULT" ? nil : try versionNumber(input, allowLatest: true)
         let versionName = try input.string("VersionName")
-        guard let document = try environment.database.document(name: name) else { throw Self.invalidDocument }
+        guard let document = try environment.database.document(name: name) else {
+            guard let amazon = AmazonDocuments.records(name) else { throw Self.invalidDocument }
+            if versionName != nil || !(version == nil || version == 1) { throw Self.invalidVersion }
+            return amazon
+        }
         if versionText == "$LATEST" { version = document.latestVersion }
         guard let found = try environment.database.documentVersion(name: name, version: version, versionName: versionName) else {
             throw Self.invalidVersion
@@ -327,8 +359,11 @@ struct DocumentFilters {
         case "DocumentType":
             predicates.append { document in values.contains(document.documentType) }
         case "Owner":
-            // Every document here is the account's own ("Self"); AWS-owned ones are built in later.
-            predicates.append { _ in values.contains { ["Self", "Private", "All"].contains($0) } }
+            // Stored documents are the account's own ("Self"); AWS's are "Amazon" (and "Public").
+            predicates.append { document in
+                let owners = document.origin == AmazonDocuments.origin ? ["Amazon", "Public", "All"] : ["Self", "Private", "All"]
+                return values.contains { owners.contains($0) }
+            }
         case "PlatformTypes":
             // Calendars have no platform types, so no calendar matches a platform filter.
             predicates.append { _ in false }

@@ -1,0 +1,65 @@
+import Daemon
+import EventBus
+import Foundation
+import Store
+
+/// The events an automation emits onto the bus (source `aws.ssm`), with AWS's detail:
+/// `EC2 Automation Execution Status-change Notification` on every status an execution takes,
+/// `EC2 Automation Step Status-change Notification` on every status a step takes.
+struct AutomationEvents: Sendable {
+    let state: RuntimeState
+    let account: String
+    let region: String
+
+    static let executionDetailType = "EC2 Automation Execution Status-change Notification"
+    static let stepDetailType = "EC2 Automation Step Status-change Notification"
+
+    func execution(_ record: AutomationExecutionRecord, now: Date) throws -> OutboxEntry {
+        var detail = common(record, status: record.status, start: record.startTime, end: record.endTime, now: now)
+        detail += ",\"ExecutedBy\":\(quoted(record.executedBy))}"
+        return try entry(record, detailType: Self.executionDetailType, detail: detail, now: now)
+    }
+
+    func step(_ step: AutomationStepRecord, of record: AutomationExecutionRecord, now: Date) throws -> OutboxEntry {
+        var detail = common(record, status: step.status, start: step.startTime, end: step.endTime, now: now)
+        detail += ",\"StepName\":\(quoted(step.stepName)),\"Action\":\(quoted(step.action))}"
+        return try entry(record, detailType: Self.stepDetailType, detail: detail, now: now)
+    }
+
+    /// The detail's fields in AWS's order, up to `Time` (the duration so far, milliseconds).
+    private func common(_ record: AutomationExecutionRecord, status: String, start: Double, end: Double?, now: Date) -> String {
+        let version = Double(record.documentVersion) ?? 1
+        var detail = "{\"ExecutionId\":\(quoted(record.id)),\"Definition\":\(quoted(record.documentName)),"
+            + "\"DefinitionVersion\":\(JSONValue.number(version).serialized()),\"Status\":\(quoted(status)),"
+            + "\"StartTime\":\(quoted(Self.legacyTime(start)))"
+        if let end { detail += ",\"EndTime\":\(quoted(Self.legacyTime(end)))" }
+        let elapsed = max(0, ((end ?? now.timeIntervalSince1970) - start) * 1000).rounded()
+        detail += ",\"Time\":\(JSONValue.number(elapsed).serialized())"
+        return detail
+    }
+
+    private func entry(_ record: AutomationExecutionRecord, detailType: String, detail: String, now: Date) throws -> OutboxEntry {
+        let resources = ["arn:aws:ssm:\(region):\(account):automation-execution/\(record.id)",
+                         "arn:aws:ssm:\(region):\(account):automation-definition/\(record.documentName):\(record.documentVersion)"]
+        let event = try EventEnvelope(detailType: detailType, source: "aws.ssm", account: account, region: region, time: now,
+                                      resources: resources, detailJSON: detail)
+        let stored = StoredEvent(id: event.id, dedupeKey: "automation:\(record.id):\(event.id)", time: now.timeIntervalSince1970,
+                                 source: event.source, detailType: event.detailType, body: event.json,
+                                 recordedAt: now.timeIntervalSince1970, deliverable: true)
+        return OutboxEntry(event: stored, deliveries: state.rules.deliveries(for: event, now: now))
+    }
+
+    private func quoted(_ text: String) -> String { JSONValue.string(text).serialized() }
+
+    /// AWS's format in these events: `Nov 29, 2016 7:43:25 PM` (UTC).
+    static func legacyTime(_ epoch: Double) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: epoch))
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let hour = parts.hour! % 12 == 0 ? 12 : parts.hour! % 12
+        let two = { (value: Int) in value < 10 ? "0\(value)" : "\(value)" }
+        return "\(months[parts.month! - 1]) \(parts.day!), \(parts.year!) \(hour):\(two(parts.minute!)):\(two(parts.second!)) "
+            + (parts.hour! < 12 ? "AM" : "PM")
+    }
+}

@@ -1,0 +1,181 @@
+import GRDB
+import Foundation
+
+/// Automation executions and their steps. Every change is one transaction together with the
+/// status-change events it emits (the outbox), so a crash never leaves a status without its
+/// event or an event without its status.
+extension SchedulerDatabase {
+    /// Migration "v6: automation": executions and step executions.
+    static func createAutomationTables(_ db: Database) throws {
+        try db.create(table: "automationExecution") { t in
+            t.primaryKey("id", .text)
+            t.column("documentName", .text).notNull()
+            t.column("documentVersion", .text).notNull()
+            t.column("status", .text).notNull()
+            t.column("mode", .text).notNull()
+            t.column("parameters", .text).notNull()
+            t.column("values", .text).notNull()
+            t.column("outputs", .text)
+            t.column("failureMessage", .text)
+            t.column("startTime", .double).notNull()
+            t.column("endTime", .double)
+            t.column("parentId", .text)
+            t.column("target", .text)
+            t.column("clientToken", .text)
+            t.column("requestFingerprint", .text)
+            t.column("executedBy", .text).notNull()
+            t.column("currentStepName", .text)
+            t.column("currentAction", .text)
+            t.column("nextStep", .text)
+            t.column("targetParameterName", .text)
+            t.column("targets", .text)
+            t.column("maxConcurrency", .text)
+            t.column("maxErrors", .text)
+            t.column("resolvedTargets", .text)
+            t.column("content", .text).notNull()
+            t.column("contentFormat", .text).notNull()
+            t.column("stopType", .text)
+            t.column("tags", .text).notNull().defaults(to: "[]")
+            t.column("updatedAt", .double).notNull()
+        }
+        // A client token names one execution, and a parent runs one child per target value.
+        try db.execute(sql: "CREATE UNIQUE INDEX automationExecution_clientToken ON automationExecution(clientToken) WHERE clientToken IS NOT NULL")
+        try db.execute(sql: "CREATE UNIQUE INDEX automationExecution_child ON automationExecution(parentId, target) WHERE parentId IS NOT NULL")
+        try db.create(index: "automationExecution_status", on: "automationExecution", columns: ["status"])
+        try db.create(index: "automationExecution_start", on: "automationExecution", columns: ["startTime", "id"])
+        try db.create(table: "automationStep") { t in
+            t.column("executionId", .text).notNull().references("automationExecution", onDelete: .cascade)
+            t.column("sequence", .integer).notNull()
+            t.column("stepExecutionId", .text).notNull().unique()
+            t.column("stepName", .text).notNull()
+            t.column("action", .text).notNull()
+            t.column("status", .text).notNull()
+            t.column("inputs", .text)
+            t.column("outputs", .text)
+            t.column("response", .text)
+            t.column("responseCode", .text)
+            t.column("failureMessage", .text)
+            t.column("failureDetails", .text)
+            t.column("startTime", .double).notNull()
+            t.column("endTime", .double)
+            t.column("attempts", .integer).notNull().defaults(to: 0)
+            t.column("state", .text)
+            t.column("nextStep", .text)
+            t.column("isCancelWorkflow", .boolean).notNull().defaults(to: false)
+            t.column("updatedAt", .double).notNull()
+            t.primaryKey(["executionId", "sequence"])
+        }
+    }
+
+    /// What inserting an execution did.
+    public enum AutomationInsert: Sendable, Equatable {
+        case inserted
+        /// An execution with the same client token exists (nothing was written).
+        case existing(AutomationExecutionRecord)
+    }
+
+    /// Stores a new execution with its events, unless its client token names one already.
+    public func insertAutomationExecution(_ execution: AutomationExecutionRecord, outbox: [OutboxEntry]) throws -> AutomationInsert {
+        try writer.write { db in
+            if let token = execution.clientToken,
+               let existing = try AutomationExecutionRecord.filter(Column("clientToken") == token).fetchOne(db) {
+                return .existing(existing)
+            }
+            try execution.insert(db)
+            try Self.write(outbox, db)
+            return .inserted
+        }
+    }
+
+    /// Writes an execution's new state, the step records that changed and their events, in
+    /// one transaction.
+    public func saveAutomation(execution: AutomationExecutionRecord?, steps: [AutomationStepRecord], outbox: [OutboxEntry]) throws {
+        try writer.write { db in
+            if let execution { try execution.upsert(db) }
+            for step in steps { try step.upsert(db) }
+            try Self.write(outbox, db)
+        }
+    }
+
+    private static func write(_ outbox: [OutboxEntry], _ db: Database) throws {
+        for entry in outbox {
+            try entry.event.insert(db)
+            for delivery in entry.deliveries { try delivery.insert(db) }
+        }
+    }
+
+    public func automationExecution(id: String) throws -> AutomationExecutionRecord? {
+        try writer.read { db in try AutomationExecutionRecord.fetchOne(db, key: id) }
+    }
+
+    /// The step executions of one execution, in the order they ran.
+    public func automationSteps(executionId: String) throws -> [AutomationStepRecord] {
+        try writer.read { db in
+            try AutomationStepRecord.filter(Column("executionId") == executionId).order(Column("sequence")).fetchAll(db)
+        }
+    }
+
+    /// Executions not yet ended (Pending, InProgress, Waiting, Cancelling), oldest first: what a
+    /// restarted daemon resumes.
+    public func unfinishedAutomationExecutions() throws -> [AutomationExecutionRecord] {
+        try writer.read { db in
+            try AutomationExecutionRecord.filter(["Pending", "InProgress", "Waiting", "Cancelling"].contains(Column("status")))
+                .order(Column("startTime"), Column("id")).fetchAll(db)
+        }
+    }
+
+    /// A rate-controlled parent's children, in the order they started.
+    public func automationChildren(parentId: String) throws -> [AutomationExecutionRecord] {
+        try writer.read { db in
+            try AutomationExecutionRecord.filter(Column("parentId") == parentId).order(Column("startTime"), Column("id")).fetchAll(db)
+        }
+    }
+
+    /// DescribeAutomationExecutions: executions matching every given criterion (each a list of
+    /// alternatives), newest first, after `query.after`.
+    public func automationExecutions(_ query: AutomationExecutionQuery) throws -> [AutomationExecutionRecord] {
+        try writer.read { db in
+            var request = AutomationExecutionRecord.all()
+            if !query.documentNamePrefixes.isEmpty {
+                let clauses = query.documentNamePrefixes.map { Column("documentName").like(Self.likePrefix($0), escape: "\\") }
+                request = request.filter(clauses.joined(operator: .or))
+            }
+            if !query.statuses.isEmpty { request = request.filter(query.statuses.contains(Column("status"))) }
+            if !query.ids.isEmpty { request = request.filter(query.ids.contains(Column("id"))) }
+            if !query.parentIds.isEmpty { request = request.filter(query.parentIds.contains(Column("parentId"))) }
+            if !query.currentActions.isEmpty { request = request.filter(query.currentActions.contains(Column("currentAction"))) }
+            if let before = query.startedBefore { request = request.filter(Column("startTime") < before) }
+            if let after = query.startedAfter { request = request.filter(Column("startTime") > after) }
+            if let cursor = query.after {
+                request = request.filter(Column("startTime") < cursor.startTime
+                                         || (Column("startTime") == cursor.startTime && Column("id") < cursor.id))
+            }
+            return try request.order(Column("startTime").desc, Column("id").desc).limit(query.limit).fetchAll(db)
+        }
+    }
+}
+
+/// DescribeAutomationExecutions' filters as the store applies them. Empty lists do not filter.
+public struct AutomationExecutionQuery: Sendable {
+    public var documentNamePrefixes: [String] = []
+    public var statuses: [String] = []
+    public var ids: [String] = []
+    public var parentIds: [String] = []
+    public var currentActions: [String] = []
+    public var startedBefore: Double?
+    public var startedAfter: Double?
+    /// The last row of the previous page.
+    public var after: (startTime: Double, id: String)?
+    public var limit: Int
+
+    public init(limit: Int) {
+        self.limit = limit
+    }
+}
+
+extension SchedulerDatabase {
+    /// The execution a client token started, if any.
+    public func automationExecution(clientToken: String) throws -> AutomationExecutionRecord? {
+        try writer.read { db in try AutomationExecutionRecord.filter(Column("clientToken") == clientToken).fetchOne(db) }
+    }
+}
