@@ -48,7 +48,7 @@ public final class AutomationEngine: Service, Sendable {
             catalog: RunbookCatalog(database: database), options: options,
             events: AutomationEvents(state: state, account: account, region: region),
             commands: LocalCommandRunner(outputLimit: max(options.commandOutputLimit, 16_384)), logger: logger,
-            account: account, region: region, activity: Broadcast())
+            account: account, region: region, activity: Broadcast(), runbooks: RunbookCache())
         (launches, launch) = AsyncStream.makeStream(of: String.self)
     }
 
@@ -309,7 +309,7 @@ public final class AutomationEngine: Service, Sendable {
 extension AutomationEngine: ChildLauncher {
     func launchChild(of parent: AutomationExecutionRecord, target: String) throws -> String {
         guard let name = parent.targetParameterName else { throw AutomationError("InternalServerError", "the parent has no TargetParameterName") }
-        let runbook = try Runbook.parse(parent.content, format: parent.contentFormat)
+        let runbook = try environment.runbooks.runbook(parent.content, format: parent.contentFormat)
         var parameters = (try? JSONValue(json: parent.parameters))?.objectValue ?? [:]
         parameters[name] = [.string(target)]
         var values = (try? JSONValue(json: parent.values))?.objectValue ?? [:]

@@ -19,6 +19,7 @@ struct EngineEnvironment: Sendable {
     let region: String
     /// Fired after every change an execution persists (tests and the API wait on it).
     let activity: Broadcast
+    let runbooks: RunbookCache
 
     /// Writes an execution's change with its events in one transaction, then wakes the
     /// delivery service when an event matched a rule.

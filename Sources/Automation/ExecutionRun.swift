@@ -36,7 +36,7 @@ actor ExecutionRun: ExecutionHandle, StepHost {
         self.environment = environment
         self.execution = execution
         self.steps = steps
-        runbook = try Runbook.parse(execution.content, format: execution.contentFormat)
+        runbook = try environment.runbooks.runbook(execution.content, format: execution.contentFormat)
         flow = StepFlow(runbook: runbook)
         values = (try? JSONValue(json: execution.values))?.objectValue ?? [:]
         committedStatus = execution.status

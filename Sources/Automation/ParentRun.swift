@@ -39,7 +39,7 @@ actor ParentRun: ExecutionHandle {
         self.environment = environment
         self.execution = execution
         self.launcher = launcher
-        runbook = try Runbook.parse(execution.content, format: execution.contentFormat)
+        runbook = try environment.runbooks.runbook(execution.content, format: execution.contentFormat)
         rate = RateControl(concurrency: execution.maxConcurrency.flatMap(RateControl.Limit.init) ?? RateControl.defaultConcurrency,
                            errors: execution.maxErrors.flatMap(RateControl.Limit.init) ?? RateControl.defaultErrors)
         committedStatus = execution.status

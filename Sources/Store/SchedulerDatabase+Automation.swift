@@ -91,8 +91,10 @@ extension SchedulerDatabase {
     /// one transaction.
     public func saveAutomation(execution: AutomationExecutionRecord?, steps: [AutomationStepRecord], outbox: [OutboxEntry]) throws {
         try writer.write { db in
-            if let execution { try execution.upsert(db) }
-            for step in steps { try step.upsert(db) }
+            // save: UPDATE through GRDB's cached statements, INSERT when there is no row yet
+            // (an upsert compiles its statement on every call, many times slower).
+            if let execution { try execution.save(db) }
+            for step in steps { try step.save(db) }
             try Self.write(outbox, db)
         }
     }

@@ -95,6 +95,20 @@ mainSteps:
         commands: ['echo "{{ Greeting }}" >> "{{ Out }}"']
 """
 
+RESUMABLE = """\
+schemaVersion: '0.3'
+parameters:
+  Out: {type: String}
+mainSteps:
+  - name: before
+    action: aws:runCommand
+    inputs: {DocumentName: AWS-RunShellScript, InstanceIds: [i-1], Parameters: {commands: ['echo before >> "{{ Out }}"']}}
+  - {name: nap, action: 'aws:sleep', inputs: {Duration: PT10M}}
+  - name: after
+    action: aws:runCommand
+    inputs: {DocumentName: AWS-RunShellScript, InstanceIds: [i-1], Parameters: {commands: ['echo after >> "{{ Out }}"']}}
+"""
+
 NAP = """\
 schemaVersion: '0.3'
 mainSteps:
@@ -226,6 +240,40 @@ class Automations(DaemonTestCase):
         self.assertEqual(cancelled["StepExecutions"][0]["StepStatus"], "Cancelled")
         status, stderr = self.aws("ssm", "stop-automation-execution", "--automation-execution-id", sleeping, expect_ok=False)
         self.assertIn("InvalidAutomationStatusUpdateException", stderr)
+        self.stop_daemon()
+
+    def test_a_killed_daemon_resumes_its_automations(self):
+        """SIGKILL in the middle of a sleep; the next daemon on the same data carries on to the
+        sleep's deadline and runs the last step; the first step never runs twice."""
+        self.start_daemon(["--clock-speed", str(SPEED), "--clock-start", "2026-12-01T12:00:00Z"])
+        out = os.path.join(self.sandbox, "steps.txt")
+        self.aws("ssm", "create-document", "--name", "e2e-resumable", "--document-type", "Automation",
+                 "--document-format", "YAML", "--content", RESUMABLE)
+        execution_id = self.aws("ssm", "start-automation-execution", "--document-name", "e2e-resumable",
+                                "--parameters", json.dumps({"Out": [out]}))["AutomationExecutionId"]
+
+        def napping():
+            execution = self.execution(execution_id)
+            steps = {s["StepName"]: s["StepStatus"] for s in execution["StepExecutions"]}
+            return execution if steps.get("nap") == "InProgress" else None
+        before_kill = self.eventually("the nap to begin", napping, within=30, every=0.3)
+        nap_id = before_kill["StepExecutions"][1]["StepExecutionId"]
+        self.daemon.kill()   # SIGKILL, no chance to clean up
+
+        # Simulated time goes on from two minutes later: eight minutes of the nap are left.
+        self.start_daemon(["--clock-speed", str(SPEED), "--clock-start", "2026-12-01T12:02:00Z"])
+        done, _ = self.until_status(execution_id, {"Success", "Failed", "TimedOut", "Cancelled"})
+        self.assertEqual(done["AutomationExecutionStatus"], "Success", done)
+        self.assertEqual([(s["StepName"], s["StepStatus"]) for s in done["StepExecutions"]],
+                         [("before", "Success"), ("nap", "Success"), ("after", "Success")])
+        self.assertEqual(done["StepExecutions"][1]["StepExecutionId"], nap_id, "the same step execution, resumed")
+        with open(out, encoding="utf-8") as handle:
+            self.assertEqual(handle.read().splitlines(), ["before", "after"])
+        statuses = [e["event"]["detail"]["Status"] for e in self.recorded_events() or []
+                    if e["event"].get("detail-type") == "EC2 Automation Execution Status-change Notification"
+                    and e["event"]["detail"]["ExecutionId"] == execution_id]
+        self.assertEqual(statuses, ["Pending", "InProgress", "Success"], "one event per status, across the kill")
+        self.assertTrue(any("resuming automations" in line for line in self.daemon.stderr().splitlines()))
         self.stop_daemon()
 
 

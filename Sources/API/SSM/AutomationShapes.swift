@@ -12,8 +12,10 @@ enum AutomationShapes {
 
     static func json(_ text: String?) -> JSONValue? { text.flatMap { try? JSONValue(json: $0) } }
 
+    static let runbooks = RunbookCache()
+
     static func runbook(_ record: AutomationExecutionRecord) -> Runbook? {
-        try? Runbook.parse(record.content, format: record.contentFormat)
+        try? runbooks.runbook(record.content, format: record.contentFormat)
     }
 
     /// GetAutomationExecution's `AutomationExecution`.
@@ -43,7 +45,7 @@ enum AutomationShapes {
 
     /// DescribeAutomationExecutions' `AutomationExecutionMetadata`.
     static func metadata(_ record: AutomationExecutionRecord) -> [String: JSONValue] {
-        var shape = common(record, runbook: runbook(record))
+        var shape = common(record, runbook: record.outputs == nil ? runbook(record) : nil)
         shape["LogFile"] = ""
         shape["AutomationType"] = "Local"
         return shape

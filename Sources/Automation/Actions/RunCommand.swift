@@ -48,18 +48,18 @@ enum RunCommand {
                 output += result.output
                 code = result.status
                 let limit = context.environment.options.commandOutputLimit
-                let shown = String(output.suffix(limit))
+                let shown = String(output.prefix(limit))
                 if result.timedOut || result.status != 0 {
                     let why = result.timedOut ? "timed out after \(timeout) s"
                         : result.signaled ? "was killed by signal \(result.status)" : "exited with status \(result.status)"
-                    var failure = StepFailure("The command \(step.name) of \(name) on \(instance) \(why): \(shown.suffix(400))")
+                    var failure = StepFailure("The command \(step.name) of \(name) on \(instance) \(why): \(output.suffix(400))")
                     failure.outputs = ["CommandId": .string(commandId), "Status": .string(result.timedOut ? "TimedOut" : "Failed"),
                                        "ResponseCode": .number(Double(result.timedOut ? -1 : result.status)), "Output": .string(shown)]
                     throw failure
                 }
             }
         }
-        let shown = String(output.suffix(context.environment.options.commandOutputLimit))
+        let shown = String(output.prefix(context.environment.options.commandOutputLimit))
         return ActionSuccess(outputs: ["CommandId": .string(commandId), "Status": "Success", "ResponseCode": .number(Double(code)),
                                        "Output": .string(shown)],
                              response: shown, responseCode: String(code))
