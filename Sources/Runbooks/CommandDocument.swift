@@ -14,18 +14,7 @@ public struct CommandDocument: Sendable, Equatable {
     public var mainSteps: [Step]
 
     public static func parse(_ content: String, format: String) throws(RunbookError) -> CommandDocument {
-        let root: ConfigurationNode
-        do {
-            guard let node = try ConfigurationNode.parse(yaml: content, file: "document") else {
-                throw RunbookError(path: "", line: 0, message: "the document is empty")
-            }
-            root = node
-        } catch let error as RunbookError {
-            throw error
-        } catch {
-            let detail = (error as? ConfigurationError).map { ($0.line, $0.message) } ?? (0, "\(error)")
-            throw RunbookError(path: "", line: detail.0, message: "not valid \(format == "JSON" ? "JSON" : "YAML"): \(detail.1)")
-        }
+        let root = try documentRoot(content, format: format)
         guard root["schemaVersion"]?.text == "2.2" else {
             throw RunbookError(path: "schemaVersion", line: root["schemaVersion"]?.line ?? root.line, message: "must be \"2.2\" for a Command document")
         }

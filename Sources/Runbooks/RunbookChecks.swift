@@ -140,8 +140,9 @@ struct RunbookChecks {
 }
 
 /// ISO 8601 durations as aws:sleep takes them: `PT10M`, `PT1H30M`, `P1DT2H`, `PT45S`.
-enum ISODuration {
-    static func seconds(_ text: String) -> Int? {
+/// The validator and the engine both read them here.
+public enum ISODuration {
+    public static func seconds(_ text: String) -> Int? {
         var rest = Substring(text)
         guard rest.hasPrefix("P") else { return nil }
         rest = rest.dropFirst()

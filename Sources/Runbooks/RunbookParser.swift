@@ -6,22 +6,23 @@ extension Runbook {
     /// Reads and checks a runbook written in YAML or JSON (`DocumentFormat`). Every problem is
     /// reported with its path and line: the first one found.
     public static func parse(_ content: String, format: String) throws(RunbookError) -> Runbook {
-        let root: ConfigurationNode
-        do {
-            // JSON is read by the YAML parser too (flow style), which keeps the line numbers.
-            guard let node = try ConfigurationNode.parse(yaml: content, file: "runbook") else {
-                throw RunbookError(path: "", line: 0, message: "the document is empty")
-            }
-            root = node
-        } catch let error as RunbookError {
-            throw error
-        } catch {
-            let detail = (error as? ConfigurationError).map { ($0.line, $0.message) } ?? (0, "\(error)")
-            throw RunbookError(path: "", line: detail.0, message: "not valid \(format == "JSON" ? "JSON" : "YAML"): \(detail.1)")
-        }
+        let root = try documentRoot(content, format: format)
         var parser = RunbookParser()
         return try parser.runbook(root)
     }
+}
+
+/// The document's root node, with a YAML or JSON syntax error reported at its line. JSON is
+/// read by the YAML parser too (flow style), which keeps the line numbers.
+func documentRoot(_ content: String, format: String) throws(RunbookError) -> ConfigurationNode {
+    let root: ConfigurationNode?
+    do {
+        root = try ConfigurationNode.parse(yaml: content, file: "document")
+    } catch {
+        throw RunbookError(path: "", line: error.line, message: "not valid \(format == "JSON" ? "JSON" : "YAML"): \(error.message)")
+    }
+    guard let root else { throw RunbookError(path: "", line: 0, message: "the document is empty") }
+    return root
 }
 
 /// Walks the document's nodes into a `Runbook`, checking as it goes.

@@ -1,6 +1,7 @@
 import ChangeCalendar
 import EventBus
 import Foundation
+import Runbooks
 
 /// `aws:sleep` and `aws:branch`.
 enum FlowActions {
@@ -9,7 +10,7 @@ enum FlowActions {
     static func sleep(_ context: ActionContext) async throws -> ActionSuccess {
         let deadline: Date
         if let duration = context.string("Duration") {
-            guard let seconds = ISO8601Duration.seconds(duration), seconds <= 604_799 else {
+            guard let seconds = ISODuration.seconds(duration), seconds <= 604_799 else {
                 throw StepFailure("Duration \(duration) is not an ISO 8601 duration of at most 7 days, such as PT10M",
                                   retryable: false, stage: "InputValidation")
             }
@@ -85,33 +86,5 @@ enum FlowActions {
         case "false": return false
         default: return nil
         }
-    }
-}
-
-/// ISO 8601 durations as aws:sleep takes them: `PT10M`, `PT1H30M`, `P1DT2H`, `PT45S`.
-enum ISO8601Duration {
-    static func seconds(_ text: String) -> Int? {
-        var rest = Substring(text)
-        guard rest.hasPrefix("P") else { return nil }
-        rest = rest.dropFirst()
-        var total = 0, inTime = false, any = false
-        while !rest.isEmpty {
-            if rest.hasPrefix("T") { inTime = true; rest = rest.dropFirst(); continue }
-            let digits = rest.prefix { $0.isASCII && $0.isNumber }
-            guard !digits.isEmpty, let value = Int(digits) else { return nil }
-            rest = rest.dropFirst(digits.count)
-            guard let unit = rest.first else { return nil }
-            rest = rest.dropFirst()
-            switch (unit, inTime) {
-            case ("W", false): total += value * 604_800
-            case ("D", false): total += value * 86_400
-            case ("H", true): total += value * 3600
-            case ("M", true): total += value * 60
-            case ("S", true): total += value
-            default: return nil
-            }
-            any = true
-        }
-        return any ? total : nil
     }
 }
