@@ -90,7 +90,7 @@ let package = Package(
             // The automation engine: executions, steps, actions, rate control, persistence, events.
             name: "Automation",
             dependencies: [
-                "Runbooks", "Daemon", "Store", "EventBus", "SchedulerCore", "ChangeCalendar", "SchedulerMetrics",
+                "Runbooks", "Daemon", "Store", "EventBus", "SchedulerCore", "ChangeCalendar", "SchedulerMetrics", "Parameters",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -189,7 +189,7 @@ let package = Package(
         .testTarget(
             name: "AutomationTests",
             dependencies: ["Automation", "Runbooks", "Daemon", "Store", "EventBus", "SchedulerCore", "SchedulerTesting", "ChangeCalendar",
-                           "SchedulerMetrics",
+                           "SchedulerMetrics", "Parameters",
                            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(

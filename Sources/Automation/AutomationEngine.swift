@@ -2,6 +2,7 @@ public import Daemon
 import EventBus
 import Foundation
 public import Logging
+public import Parameters
 import Runbooks
 public import SchedulerCore
 public import ServiceLifecycle
@@ -39,8 +40,11 @@ public final class AutomationEngine: Service, Sendable {
     /// - Parameters:
     ///   - resources: answers `ec2` and `rds` (and any service but `ssm`, which the engine
     ///     answers itself from `state`'s calendars).
+    ///   - parameters: resolves `{{ssm:}}` and `{{ssm-secure:}}` references; without it they
+    ///     are refused.
     public init(database: SchedulerDatabase, state: RuntimeState, clock: any WallClock, resources: any AWSAPICaller,
-                account: String, region: String, logger: Logger, options: AutomationOptions = AutomationOptions()) {
+                parameters: ParameterStore? = nil, account: String, region: String, logger: Logger,
+                options: AutomationOptions = AutomationOptions()) {
         let clock = AnyWallClock(clock)
         environment = EngineEnvironment(
             database: database, clock: clock,
@@ -48,7 +52,8 @@ public final class AutomationEngine: Service, Sendable {
             catalog: RunbookCatalog(database: database), options: options,
             events: AutomationEvents(state: state, account: account, region: region),
             commands: LocalCommandRunner(outputLimit: max(options.commandOutputLimit, 16_384)), logger: logger,
-            account: account, region: region, activity: Broadcast(), runbooks: RunbookCache())
+            account: account, region: region, activity: Broadcast(), runbooks: RunbookCache(),
+            references: ParameterReferences(store: parameters))
         (launches, launch) = AsyncStream.makeStream(of: String.self)
     }
 
@@ -186,15 +191,23 @@ public final class AutomationEngine: Service, Sendable {
             runbook.parameters.removeAll { $0.name == name }
             targetParameter = name
         }
-        let values: [String: JSONValue]
+        let given = try Self.expandReferences(request.parameters, for: runbook, references: environment.references)
+        var values: [String: JSONValue]
         do {
-            values = try ParameterValues.resolve(request.parameters, for: runbook)
+            values = try ParameterValues.resolve(given.checked, for: runbook)
+            if !given.secret.isEmpty {
+                // Persist the references, not the plaintext they were checked with.
+                let stored = try ParameterValues.resolve(given.stored, for: runbook, checking: false)
+                for name in given.secret { values[name] = stored[name] }
+            }
         } catch {
             throw .invalidParameters(error.message)
         }
+        // Parameters as GetAutomationExecution shows them: {{ssm:}} values resolved (which
+        // AMI a run used is worth seeing), {{ssm-secure:}} ones as written.
         var shown: [String: JSONValue] = [:]
         for spec in runbook.parameters {
-            shown[spec.name] = .array((request.parameters[spec.name] ?? spec.defaultValue.map(Self.strings) ?? []).map { .string($0) })
+            shown[spec.name] = .array((given.stored[spec.name] ?? spec.defaultValue.map(Self.strings) ?? []).map { .string($0) })
         }
         let now = environment.clock.now().timeIntervalSince1970
         let targeted = targetParameter != nil

@@ -20,6 +20,8 @@ struct EngineEnvironment: Sendable {
     /// Fired after every change an execution persists (tests and the API wait on it).
     let activity: Broadcast
     let runbooks: RunbookCache
+    /// Parameter Store values for `{{ssm:}}` and `{{ssm-secure:}}`.
+    let references: ParameterReferences
 
     /// Writes an execution's change with its events in one transaction, then wakes the
     /// delivery service when an event matched a rule.

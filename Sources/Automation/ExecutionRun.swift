@@ -136,7 +136,8 @@ actor ExecutionRun: ExecutionHandle, StepHost {
                            + "its onFailure or nextStep settings probably loop.")
                 return try commit([])
             }
-            let inputs = Interpolation.resolve(.object(step.inputs), lookup)
+            // {{ssm:}} values are persisted with the inputs; {{ssm-secure:}} ones never are.
+            let inputs = environment.references.resolveWhatResolves(Interpolation.resolve(.object(step.inputs), lookup), [.plain])
             record = AutomationStepRecord(executionId: execution.id, sequence: steps.count + 1, stepExecutionId: UUID().uuidString.lowercased(),
                                           stepName: name, action: step.action, status: AutomationStatus.inProgress.rawValue,
                                           inputs: inputs.serialized(sortingKeys: true), startTime: now.timeIntervalSince1970,
@@ -146,7 +147,13 @@ actor ExecutionRun: ExecutionHandle, StepHost {
             execution.currentAction = step.action
             execution.nextStep = nil
         }
-        let inputs = Self.object(record.inputs)
+        let inputs: [String: JSONValue]
+        do {
+            // Decrypted into memory for this run of the step only.
+            inputs = try environment.references.resolve(.object(Self.object(record.inputs)), [.plain, .secure]).objectValue ?? [:]
+        } catch {
+            return try end(&record, step, .failed, failure: StepFailure(error.message, retryable: false, stage: "Verification", type: "Verification"))
+        }
         var resumed = existing != nil && record.attempts > 0
         while true {
             if !resumed {

@@ -10,7 +10,7 @@ public enum Interpolation {
     public static func isReference(_ text: String) -> Bool { soleReference(text) != nil }
 
     /// The name in `text` when `text` is exactly one `{{ X }}`.
-    static func soleReference(_ text: String) -> String? {
+    public static func soleReference(_ text: String) -> String? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard trimmed.hasPrefix("{{"), trimmed.hasSuffix("}}"), trimmed.count > 4 else { return nil }
         let inner = trimmed.dropFirst(2).dropLast(2)

@@ -46,8 +46,9 @@ public enum ParameterValues {
 
     /// The execution's parameter values: each given value converted to its type and checked,
     /// defaults for the rest; a missing required one, an unknown one, or a value that does
-    /// not fit is refused with AWS's error.
-    public static func resolve(_ given: [String: [String]], for runbook: Runbook) throws(Problem) -> [String: JSONValue] {
+    /// not fit is refused with AWS's error. With `checking` false the values are only
+    /// converted (for values that still hold a `{{ssm-secure:}}` reference, checked resolved).
+    public static func resolve(_ given: [String: [String]], for runbook: Runbook, checking: Bool = true) throws(Problem) -> [String: JSONValue] {
         for name in given.keys where runbook.parameter(named: name) == nil {
             throw Problem(message: "Parameter \(name) is not defined in the runbook")
         }
@@ -78,7 +79,7 @@ public enum ParameterValues {
                 }
                 value = parsed
             }
-            values[spec.name] = try check(value, against: spec)
+            values[spec.name] = checking ? try check(value, against: spec) : value
         }
         return values
     }

@@ -49,7 +49,7 @@ struct SchedulerDaemon {
         state = RuntimeState(calendars: compiled.calendars, rules: try RuleBook(records: try database.rules()))
         parameters = try ConfigurationMapping.parameterStore(configuration, database: database, state: state)
         // EC2 and RDS calls fail until a resource provider (the simulators) is wired in here.
-        automations = AutomationEngine(database: database, state: state, clock: clock, resources: UnavailableResources(),
+        automations = AutomationEngine(database: database, state: state, clock: clock, resources: UnavailableResources(), parameters: parameters,
                                        account: configuration.accountID, region: configuration.region, logger: logger)
     }
 

@@ -51,7 +51,7 @@ final class APITestServer: Sendable {
                                         events: ParameterOutbox(state: state, account: Self.account, region: "us-east-1"),
                                         region: "us-east-1", account: Self.account)
         let cloud = EC2RDSTestDouble(clock: clock)
-        let automations = AutomationEngine(database: database, state: state, clock: clock, resources: cloud, account: Self.account,
+        let automations = AutomationEngine(database: database, state: state, clock: clock, resources: cloud, parameters: parameters, account: Self.account,
                                            region: "us-east-1", logger: logger)
         let environment = APIEnvironment(database: database, state: state, clock: AnyWallClock(clock), account: Self.account,
                                          region: "us-east-1", defaultTimeZone: "UTC", metrics: state.metrics, logger: logger,

@@ -5,6 +5,7 @@ import EventBus
 import Foundation
 import GRDB
 import Logging
+import Parameters
 import Runbooks
 import SchedulerCore
 import SchedulerTesting
@@ -20,6 +21,8 @@ final class Harness: Sendable {
     let clock: ManualWallClock
     let cloud: EC2RDSTestDouble
     let engine: AutomationEngine
+    /// The Parameter Store `{{ssm:}}` and `{{ssm-secure:}}` references read.
+    let parameters: ParameterStore
     private let task: Task<Void, any Error>
 
     static let account = "123456789012"
@@ -34,8 +37,14 @@ final class Harness: Sendable {
         let cloud = cloud ?? EC2RDSTestDouble(clock: clock, transitionSeconds: transitionSeconds)
         var logger = Logger(label: "automation-test")
         logger.logLevel = .critical
-        let engine = AutomationEngine(database: database, state: state, clock: clock, resources: cloud, account: Self.account,
-                                      region: "us-east-1", logger: logger, options: options)
+        let master = try MasterKeys.parse("1:" + Data(repeating: 7, count: 32).base64EncodedString(), source: "the test key")
+        let parameters = ParameterStore(database: database,
+                                        keyRing: ParameterKeyRing(master: master, customerKeys: [], region: "us-east-1", account: Self.account),
+                                        events: ParameterOutbox(state: state, account: Self.account, region: "us-east-1"),
+                                        region: "us-east-1", account: Self.account)
+        let engine = AutomationEngine(database: database, state: state, clock: clock, resources: cloud, parameters: parameters,
+                                      account: Self.account, region: "us-east-1", logger: logger, options: options)
+        self.parameters = parameters
         self.database = database
         self.state = state
         self.clock = clock

@@ -9,6 +9,7 @@ One daemon on simulated time (60 simulated seconds a real second). With the aws 
    `send-automation-signal` gives; `get-automation-execution` shows every status on the way and
    the outputs; `describe-automation-step-executions` lists the steps.
 2. `ClientToken`: the same token gives the same execution, another request under it is refused.
+   Then `{{ssm:}}` and `{{ssm-secure:}}` parameter values, read from parameters `put-parameter` made.
 3. AWS-StopEC2Instance resolves as AWS's own runbook (owner Amazon) and, with no EC2 provider in
    this build, fails with the reason in `FailureMessage`.
 4. A rule with an automation definition ARN target: `put-events` starts the runbook once, with
@@ -190,6 +191,27 @@ class Automations(DaemonTestCase):
         self.assertNotEqual(status, 0)
         self.assertIn("IdempotentParameterMismatch", stderr)
         self.until_status(first, {"Success"})
+
+        # 2b. Parameter Store references: {{ssm:}} resolved and shown, {{ssm-secure:}} used but shown as written.
+        stored = os.path.join(self.sandbox, "from-the-store.txt")
+        self.aws("ssm", "put-parameter", "--name", "/e2e/greeting", "--value", "from the store", "--type", "String")
+        self.aws("ssm", "put-parameter", "--name", "/e2e/secret", "--value", "pssst", "--type", "SecureString")
+        plain = self.aws("ssm", "start-automation-execution", "--document-name", "e2e-greet",
+                         "--parameters", json.dumps({"Greeting": ["{{ssm:/e2e/greeting}}"], "Out": [stored]}))["AutomationExecutionId"]
+        done, _ = self.until_status(plain, {"Success", "Failed"})
+        self.assertEqual(done["Parameters"]["Greeting"], ["from the store"], done)
+        secure = self.aws("ssm", "start-automation-execution", "--document-name", "e2e-greet",
+                          "--parameters", json.dumps({"Greeting": ["{{ssm-secure:/e2e/secret}}"], "Out": [stored]}))["AutomationExecutionId"]
+        done, _ = self.until_status(secure, {"Success", "Failed"})
+        self.assertEqual(done["AutomationExecutionStatus"], "Success", done)
+        self.assertEqual(done["Parameters"]["Greeting"], ["{{ssm-secure:/e2e/secret}}"])
+        with open(stored, encoding="utf-8") as handle:
+            self.assertEqual(handle.read().splitlines(), ["from the store", "pssst"], "the actions got the values")
+        status, stderr = self.aws("ssm", "start-automation-execution", "--document-name", "e2e-greet",
+                                  "--parameters", json.dumps({"Greeting": ["{{ssm:/e2e/secret}}"], "Out": [stored]}), expect_ok=False)
+        self.assertNotEqual(status, 0)
+        self.assertIn("InvalidAutomationExecutionParametersException", stderr)
+        self.assertIn("names a SecureString", stderr)
 
         # 3. AWS's runbook: owned by Amazon; no EC2 provider in this build yet.
         described = self.aws("ssm", "describe-document", "--name", "AWS-StopEC2Instance")["Document"]
