@@ -65,6 +65,17 @@ let package = Package(
             ]
         ),
         .target(
+            // The EC2 and RDS simulators behind ResourceProvider, their faults and events, and the
+            // AWS call model the API and the automation engine share.
+            name: "Actions",
+            dependencies: [
+                "Daemon", "Store", "EventBus", "SchedulerCore", "SchedulerMetrics", "ChangeCalendar",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             // Not "Metrics": that name belongs to apple/swift-metrics, which Hummingbird brings.
             name: "SchedulerMetrics",
             path: "Sources/DaemonMetrics"
@@ -72,7 +83,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "ChangeCalendar", "Daemon", "Store", "EventBus", "SchedulerMetrics", "SchedulerCore",
+                "Actions", "ChangeCalendar", "Daemon", "Store", "EventBus", "SchedulerMetrics", "SchedulerCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -90,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "schedulerd",
             dependencies: [
-                "ChangeCalendar", "Daemon", "SchedulerConfiguration", "Systemd", "Store", "SchedulerCore", "EventBus", "API", "SchedulerMetrics", "Auth",
+                "Actions", "ChangeCalendar", "Daemon", "SchedulerConfiguration", "Systemd", "Store", "SchedulerCore", "EventBus", "API", "SchedulerMetrics", "Auth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -152,10 +163,16 @@ let package = Package(
         ),
         .testTarget(
             name: "APITests",
-            dependencies: ["API", "Daemon", "Store", "ChangeCalendar", "EventBus", "SchedulerTesting", "SchedulerMetrics", "SchedulerCore",
+            dependencies: ["API", "Actions", "Daemon", "Store", "ChangeCalendar", "EventBus", "SchedulerTesting", "SchedulerMetrics", "SchedulerCore",
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "ActionsTests",
+            dependencies: ["Actions", "Daemon", "Store", "EventBus", "SchedulerTesting", "SchedulerCore",
+                           .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
         .testTarget(
             name: "EventBusTests",

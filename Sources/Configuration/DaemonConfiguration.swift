@@ -22,7 +22,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// The configuration of an empty file at `defaultPath`: listen on `127.0.0.1:8750`, data in
     /// `/var/lib/schedulerd`, calendars in `/etc/schedulerd/calendars`, account `123456789012`
     /// in `us-east-1`, zone `UTC`, log level `info`, events older than 24 hours not delivered,
-    /// API requests signed with stored credentials, no rules.
+    /// API requests signed with stored credentials, no rules, no fleet.
     public static let defaults = DaemonConfiguration()
 
     /// `listen`: where the API accepts connections (default `127.0.0.1:8750`).
@@ -49,6 +49,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var auth: AuthConfiguration
     /// `rules`: the rules from the file, in order, with unique names.
     public var rules: [RuleConfiguration]
+    /// `fleet`: the simulated EC2 instances and RDS databases, their transition times and faults.
+    public var fleet: FleetConfiguration
 
     /// Creates a configuration; every value not given is the default.
     public init(listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8750),
@@ -60,7 +62,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
                 calendarsDirectory: String = "/etc/schedulerd/calendars",
                 maxEventAge: Duration = .seconds(24 * 3600),
                 auth: AuthConfiguration = .default,
-                rules: [RuleConfiguration] = []) {
+                rules: [RuleConfiguration] = [],
+                fleet: FleetConfiguration = .empty) {
         self.listen = listen
         self.dataDirectory = dataDirectory
         self.region = region
@@ -71,5 +74,6 @@ public struct DaemonConfiguration: Sendable, Equatable {
         self.maxEventAge = maxEventAge
         self.auth = auth
         self.rules = rules
+        self.fleet = fleet
     }
 }

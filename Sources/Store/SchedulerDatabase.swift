@@ -2,8 +2,8 @@ public import GRDB
 import Foundation
 
 /// The daemon's one SQLite database: documents and their versions, the state each calendar
-/// last emitted, rules and targets, the event outbox and archive, deliveries, and API
-/// credentials (secrets sealed).
+/// last emitted, rules and targets, the event outbox and archive, deliveries, API
+/// credentials (secrets sealed), and the simulated EC2 and RDS fleet with its faults.
 ///
 /// Production opens a `DatabasePool` (WAL mode: readers never block the writer) in the data
 /// directory; tests may pass any `DatabaseWriter`. Migrations are append-only.
@@ -111,6 +111,7 @@ public final class SchedulerDatabase: Sendable {
                 t.add(column: "versionName", .text)
             }
         }
+        migrator.registerMigration("v5: resources", migrate: createResourceTables)
         return migrator
     }
 }

@@ -1,3 +1,4 @@
+import Actions
 import API
 import ChangeCalendar
 import SchedulerConfiguration
@@ -11,8 +12,9 @@ import Systemd
 import Synchronization
 import UnixSignals
 
-/// The daemon assembled: database, calendars and rules reconciled from the configuration, the
-/// timer loop and the delivery service in one `ServiceGroup`, SIGHUP reloads, systemd notify.
+/// The daemon assembled: database, calendars, rules and fleet reconciled from the
+/// configuration, the timer loop, the delivery service, the fleet's transitions and the API
+/// in one `ServiceGroup`, SIGHUP reloads, systemd notify.
 struct SchedulerDaemon {
     let settings: DaemonSettings
     let clock: AnyWallClock
@@ -21,6 +23,8 @@ struct SchedulerDaemon {
     let logger: Logger
     let database: SchedulerDatabase
     let state: RuntimeState
+    /// The simulated EC2 instances and RDS databases.
+    let resources: ResourceSimulator
     let notifier = SystemdNotifier()
 
     init(settings: DaemonSettings, clock: AnyWallClock, clockSpeed: Double, logger: Logger) throws {
@@ -42,6 +46,13 @@ struct SchedulerDaemon {
         let compiled = try CalendarCatalog.compile(database: database, defaultTimeZone: configuration.defaultTimeZone)
         for problem in compiled.problems { logger.error("calendar document does not compile", metadata: ["error": "\(problem)"]) }
         state = RuntimeState(calendars: compiled.calendars, rules: try RuleBook(records: try database.rules()))
+        let fleet = ConfigurationMapping.fleetDeclaration(configuration.fleet)
+        resources = ResourceSimulator(database: database, clock: clock, state: state, account: configuration.accountID,
+                                      region: configuration.region, times: fleet.times,
+                                      maxEventAge: ConfigurationMapping.seconds(configuration.maxEventAge),
+                                      logger: Logger(label: "schedulerd.resources"))
+        let summary = try resources.reconcile(fleet)
+        logger.info("fleet reconciled", metadata: ["fleet.changes": "\(summary)"])
     }
 
     struct CalendarsRefused: Error, CustomStringConvertible {
@@ -73,10 +84,13 @@ struct SchedulerDaemon {
         let schedules = ScheduleService(clock: clock, database: database, state: state, account: configuration.accountID,
                                         region: configuration.region, logger: logger, maximumSleep: slice)
         let reloader = ReloadService(daemon: self)
+        // The fleet's service also notices faults removed by `schedulerd fleet fault clear` (another
+        // process) at its wakes: at least every 5 real seconds.
+        let fleet = ResourceTransitionService(simulator: resources, maximumSleep: min(slice, 5 * clockSpeed), logger: logger)
         let api = try makeAPIServer()
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: transitions), .init(service: schedules), .init(service: deliveries), .init(service: reloader),
-                       .init(service: api)],
+            services: [.init(service: transitions), .init(service: schedules), .init(service: deliveries), .init(service: fleet),
+                       .init(service: reloader), .init(service: api)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
@@ -96,6 +110,9 @@ struct SchedulerDaemon {
             print("  \(name): \(calendar.state(at: now).rawValue)"
                   + (next.map { ", \($0.state.rawValue) at \(CalendarTime.format($0.instant))" } ?? ", never changes again"))
         }
+        if let fleet = try? resources.fleetSummary(), !fleet.isEmpty {
+            print("schedulerd: fleet: \(fleet); schedulerd fleet list --data-dir \(configuration.dataDirectory)")
+        }
         print("schedulerd: events and deliveries: schedulerd events --data-dir \(configuration.dataDirectory)")
     }
 
@@ -105,7 +122,7 @@ struct SchedulerDaemon {
         let configuration = settings.configuration
         let environment = APIEnvironment(database: database, state: state, clock: clock, account: configuration.accountID,
                                          region: configuration.region, defaultTimeZone: configuration.defaultTimeZone,
-                                         metrics: state.metrics, logger: logger)
+                                         metrics: state.metrics, logger: logger, resources: resources)
         let authenticator = try APIWiring.authenticator(configuration: configuration, database: database, logger: logger)
         let responder = APIResponder(table: environment.operationTable(), authenticator: authenticator, metrics: state.metrics,
                                      logger: logger, health: { [state, clock] in
@@ -149,7 +166,9 @@ struct SchedulerDaemon {
             try database.reconcileRules(fresh.rules, origin: .config)
             let compiled = try CalendarCatalog.compile(database: database, defaultTimeZone: fresh.configuration.defaultTimeZone)
             state.replace(calendars: compiled.calendars, rules: try RuleBook(records: try database.rules()))
-            logger.notice("reloaded", metadata: ["calendars": "\(compiled.calendars.count)", "rules": "\(fresh.rules.count)"])
+            let fleet = try resources.reconcile(ConfigurationMapping.fleetDeclaration(fresh.configuration.fleet))
+            logger.notice("reloaded", metadata: ["calendars": "\(compiled.calendars.count)", "rules": "\(fresh.rules.count)",
+                                                 "fleet.changes": "\(fleet)"])
         } catch {
             logger.error("reload failed; the running configuration stays", metadata: ["error": "\(error)"])
         }

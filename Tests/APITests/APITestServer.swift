@@ -1,3 +1,4 @@
+import Actions
 import API
 import ChangeCalendar
 import Daemon
@@ -19,13 +20,16 @@ final class APITestServer: Sendable {
     let database: SchedulerDatabase
     let state: RuntimeState
     let clock: ManualWallClock
+    /// The EC2 and RDS simulator the API serves (transitions immediate unless told otherwise).
+    let resources: ResourceSimulator
     let port: Int
     private let task: Task<Void, any Error>
 
     static let account = "123456789012"
 
     init(calendars: [String: String] = [:], now: String = "2026-12-01T12:00:00Z",
-         authenticator: any APIAuthenticator = Unauthenticated()) async throws {
+         authenticator: any APIAuthenticator = Unauthenticated(), fleet: FleetDeclaration = .empty,
+         times: TransitionTimes = .immediate) async throws {
         let database = try SchedulerDatabase(DatabaseQueue())
         for (name, ics) in calendars {
             try database.putDocument(name: name, type: "ChangeCalendar", content: ics, origin: .config,
@@ -36,8 +40,14 @@ final class APITestServer: Sendable {
         let clock = ManualWallClock(now: CalendarTime.parse(now)!)
         var logger = Logger(label: "api-test")
         logger.logLevel = .critical
+        let resources = ResourceSimulator(database: database, clock: clock, state: state, account: Self.account, region: "us-east-1",
+                                          times: times, logger: logger)
+        var declaration = fleet
+        declaration.times = times
+        try resources.reconcile(declaration)
         let environment = APIEnvironment(database: database, state: state, clock: AnyWallClock(clock), account: Self.account,
-                                         region: "us-east-1", defaultTimeZone: "UTC", metrics: state.metrics, logger: logger)
+                                         region: "us-east-1", defaultTimeZone: "UTC", metrics: state.metrics, logger: logger,
+                                         resources: resources)
         let responder = APIResponder(table: environment.operationTable(), authenticator: authenticator, metrics: state.metrics,
                                      logger: logger, health: { ["status": "ok"] })
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
@@ -50,6 +60,7 @@ final class APITestServer: Sendable {
         self.database = database
         self.state = state
         self.clock = clock
+        self.resources = resources
         self.port = port
     }
 
@@ -78,6 +89,29 @@ final class APITestServer: Sendable {
     /// An operation call with a JSON body.
     func call(_ target: String, _ input: JSONValue = [:]) async throws -> Reply {
         try await raw(target, body: Data(input.serialized().utf8))
+    }
+
+    /// A Query-protocol call: `POST /` with the parameters form-encoded (as botocore encodes
+    /// them), no `X-Amz-Target`; the reply as text.
+    func form(_ parameters: [(String, String)], contentType: String = "application/x-www-form-urlencoded; charset=utf-8",
+              headers extra: [String: String] = [:]) async throws -> (status: Int, text: String, headers: [String: String]) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/")!)
+        request.httpMethod = "POST"
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let body = parameters.map { name, value in
+            "\(name.addingPercentEncoding(withAllowedCharacters: allowed)!)=\(value.addingPercentEncoding(withAllowedCharacters: allowed)!)"
+        }.joined(separator: "&")
+        request.httpBody = Data(body.utf8)
+        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        for (name, value) in extra { request.setValue(value, forHTTPHeaderField: name) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as! HTTPURLResponse
+        var headers: [String: String] = [:]
+        for (key, value) in http.allHeaderFields {
+            if let key = key as? String, let value = value as? String { headers[key.lowercased()] = value }
+        }
+        return (http.statusCode, String(decoding: data, as: UTF8.self), headers)
     }
 
     func get(_ path: String) async throws -> (status: Int, text: String) {

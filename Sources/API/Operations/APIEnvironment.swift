@@ -1,3 +1,4 @@
+public import Actions
 public import Daemon
 public import Foundation
 public import Logging
@@ -6,7 +7,7 @@ public import SchedulerCore
 public import Store
 
 /// What the operations share: the database, the schedule in force, the daemon's clock and
-/// identity. One per daemon.
+/// identity, the EC2 and RDS fleet. One per daemon.
 public struct APIEnvironment: Sendable {
     public let database: SchedulerDatabase
     public let state: RuntimeState
@@ -16,9 +17,14 @@ public struct APIEnvironment: Sendable {
     public let defaultTimeZone: String
     public let metrics: MetricsRegistry
     public let logger: Logger
+    /// Where EC2 instances and RDS databases live (the daemon's simulator).
+    public let resources: any ResourceProvider
 
+    /// - Parameter resources: The fleet the EC2 and RDS actions act on; by default a simulator
+    ///   over `database` on `clock` with AWS-like transition times (whose transitions then
+    ///   complete when a call finds them due, there being no transition service).
     public init(database: SchedulerDatabase, state: RuntimeState, clock: AnyWallClock, account: String, region: String,
-                defaultTimeZone: String, metrics: MetricsRegistry, logger: Logger) {
+                defaultTimeZone: String, metrics: MetricsRegistry, logger: Logger, resources: (any ResourceProvider)? = nil) {
         self.database = database
         self.state = state
         self.clock = clock
@@ -27,6 +33,8 @@ public struct APIEnvironment: Sendable {
         self.defaultTimeZone = defaultTimeZone
         self.metrics = metrics
         self.logger = logger
+        self.resources = resources ?? ResourceSimulator(database: database, clock: clock, state: state, account: account,
+                                                        region: region, logger: logger)
     }
 
     /// Every operation schedulerd serves.
@@ -37,6 +45,7 @@ public struct APIEnvironment: Sendable {
         RuleOperations(environment: self).register(in: &table)
         TargetOperations(environment: self).register(in: &table)
         EventOperations(environment: self).register(in: &table)
+        ResourceActions(environment: self).register(in: &table)
         return table
     }
 }
