@@ -56,6 +56,7 @@ extension ResourceSimulator {
                                             availabilityZone: zone, privateIpAddress: Self.privateAddress(id), keyName: request.keyName,
                                             launchIndex: index, launchTime: context.now.timeIntervalSince1970, state: "pending",
                                             changedAt: context.now.timeIntervalSince1970, origin: "api", clientToken: request.clientToken)
+                try context.transaction.insert(record)
                 for tag in request.tags { try context.transaction.setTag(type: "instance", id: id, key: tag.key, value: tag.value) }
                 try context.enter(&record, .pending, at: context.now, cause: "launch")
                 created.append(record)

@@ -66,6 +66,7 @@ extension ResourceSimulator {
                                           resourceId: Self.dbiResourceId("\(identifier)/\(context.now.timeIntervalSince1970)"),
                                           createdAt: context.now.timeIntervalSince1970, changedAt: context.now.timeIntervalSince1970,
                                           origin: "api")
+            try context.transaction.save(record)
             for tag in request.tags { try context.transaction.setTag(type: "db", id: identifier, key: tag.key, value: tag.value) }
             try context.enter(&record, .creating, at: context.now, cause: "launch")
             return .success(record)

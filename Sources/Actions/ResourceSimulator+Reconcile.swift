@@ -49,15 +49,17 @@ extension ResourceSimulator {
     private func reconcileInstances(_ groups: [FleetDeclaration.InstanceGroup], context: inout WriteContext,
                                     summary: inout ReconcileSummary) throws {
         let now = context.now
-        var declared: [String: (group: FleetDeclaration.InstanceGroup, index: Int)] = [:]
-        for group in groups {
-            for (index, id) in group.instanceIds.enumerated() { declared[id] = (group, index) }
+        let idsByGroup = groups.map(\.instanceIds)
+        let declared = Set(idsByGroup.joined())
+        let existing = Dictionary(uniqueKeysWithValues: try context.transaction.instances(ids: Array(declared)).map { ($0.id, $0) })
+        var tags: [String: [String: String]] = [:]
+        for tag in try context.transaction.tags(type: "instance", ids: Array(existing.keys)) {
+            tags[tag.resourceId, default: [:]][tag.key] = tag.value
         }
-        let existing = Dictionary(uniqueKeysWithValues: try context.transaction.instances(ids: Array(declared.keys)).map { ($0.id, $0) })
-        for group in groups {
+        for (group, ids) in zip(groups, idsByGroup) {
             let reservation = "r-" + Self.derivedHex("schedulerd/ec2/\(group.name)")
             let zone = group.availabilityZone ?? zones[0]
-            for (index, id) in group.instanceIds.enumerated() {
+            for (index, id) in ids.enumerated() {
                 if var record = existing[id], record.state != InstanceStateName.terminated.rawValue,
                    record.state != InstanceStateName.shuttingDown.rawValue {
                     let before = record
@@ -72,24 +74,28 @@ extension ResourceSimulator {
                     }
                 } else {
                     // New, or terminated and declared again: registered afresh in its initial state.
-                    if existing[id] != nil { try context.transaction.deleteInstance(id: id) }
+                    if existing[id] != nil {
+                        try context.transaction.deleteInstance(id: id)
+                        tags[id] = nil
+                    }
+                    let stopped = group.initialState == .stopped
                     let record = InstanceRecord(id: id, reservationId: reservation, imageId: group.imageId, instanceType: group.instanceType,
                                                 availabilityZone: zone, privateIpAddress: Self.privateAddress(id), launchIndex: index,
                                                 launchTime: now.timeIntervalSince1970, state: group.initialState.rawValue,
-                                                stateTransitionReason: group.initialState == .stopped
-                                                    ? "User initiated (\(ModelTime.reasonTime(now)))" : "",
-                                                stateReasonCode: group.initialState == .stopped ? StateReason.userInitiatedShutdown.code : nil,
-                                                stateReasonMessage: group.initialState == .stopped
-                                                    ? StateReason.userInitiatedShutdown.message : nil,
+                                                stateTransitionReason: stopped ? "User initiated (\(ModelTime.reasonTime(now)))" : "",
+                                                stateReasonCode: stopped ? StateReason.userInitiatedShutdown.code : nil,
+                                                stateReasonMessage: stopped ? StateReason.userInitiatedShutdown.message : nil,
                                                 changedAt: now.timeIntervalSince1970, origin: "config", configKey: "\(group.name)/\(index)")
-                    try context.transaction.save(record)
+                    try context.transaction.insert(record)
                     summary.instancesAdded += 1
                 }
-                for tag in group.tags { try context.transaction.setTag(type: "instance", id: id, key: tag.key, value: tag.value) }
+                for tag in group.tags where tags[id]?[tag.key] != tag.value {
+                    try context.transaction.setTag(type: "instance", id: id, key: tag.key, value: tag.value)
+                }
             }
         }
         // Declared before, not any more: terminated, as an operator would.
-        for var record in try context.transaction.configInstances() where declared[record.id] == nil {
+        for var record in try context.transaction.configInstances() where !declared.contains(record.id) {
             guard let state = InstanceStateName(rawValue: record.state), state != .terminated, state != .shuttingDown else { continue }
             try context.enter(&record, .shuttingDown, at: now, cause: "terminate", unhangable: true)
             summary.instancesRemoved += 1

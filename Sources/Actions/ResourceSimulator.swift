@@ -211,8 +211,14 @@ public final class ResourceSimulator: ResourceProvider {
 
     /// 17 hex digits from a SHA-256 of `seed`: the same seed, the same id, on every start.
     static func derivedHex(_ seed: String, count: Int = 17) -> String {
-        let digest = SHA256.hash(data: Data(seed.utf8))
-        return String(digest.map { String(format: "%02x", $0) }.joined().prefix(count))
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(count + 1)
+        for byte in SHA256.hash(data: Data(seed.utf8)) where hex.count < count {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: hex.prefix(count), as: UTF8.self)
     }
 
     /// A private address in 10.0.0.0/16 derived from `seed`.

@@ -116,7 +116,7 @@ struct WriteContext {
             instance.nextStateAt = nil
             instance.transitionCause = nil
         }
-        try transaction.save(instance)
+        try transaction.updateState(instance)
         try events.record(names.instanceStateChange(instance.id, state: state, at: time), state: state.rawValue, in: transaction)
         changed.insert(ChangeWatchers.key(.instance(instance.id)))
     }
@@ -170,7 +170,7 @@ struct WriteContext {
             database.nextStatusAt = nil
             database.transitionCause = nil
         }
-        try transaction.save(database)
+        try transaction.updateStatus(database)
         if let event = ResourceEvents.dbEvent(entering: status, from: previous, cause: cause) {
             try recordDBEvent(database.identifier, event, at: time, state: status.rawValue)
         }

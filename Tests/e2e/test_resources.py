@@ -26,6 +26,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import signal
 import time
 import unittest
 
@@ -72,7 +73,8 @@ class Resources(DaemonTestCase):
         return self.run_binary("fleet", *args, "--data-dir", self.data)
 
     def states(self, ids):
-        reply = self.aws("ec2", "describe-instances", "--instance-ids", *ids)
+        """{id: state} of these instances; those that do not exist (yet, or any more) left out."""
+        reply = self.aws("ec2", "describe-instances", "--filters", f"Name=instance-id,Values={','.join(ids)}")
         return {instance["InstanceId"]: instance["State"]["Name"] for instance in instances(reply)}
 
     def database_status(self, identifier):
@@ -125,6 +127,13 @@ class Resources(DaemonTestCase):
                          sorted([(i, "stopping") for i in WEB] + [(i, "stopped") for i in WEB]))
         self.assertTrue(all(e["detail-type"] == "EC2 Instance State-change Notification" and e["resources"]
                             == [f"arn:aws:ec2:{REGION}:{ACCOUNT}:instance/{e['detail']['instance-id']}"] for e in ec2_events))
+        started = self.aws("ec2", "start-instances", "--instance-ids", WEB[0])["StartingInstances"]
+        self.assertEqual([(s["PreviousState"]["Name"], s["CurrentState"]["Name"], s["CurrentState"]["Code"]) for s in started],
+                         [("stopped", "pending", 0)])
+        self.eventually("web 0 running again", lambda: self.states([WEB[0]]) == {WEB[0]: "running"}, within=20)
+        self.aws("ec2", "stop-instances", "--instance-ids", WEB[0])
+        self.eventually("web 0 stopped again", lambda: self.states([WEB[0]]) == {WEB[0]: "stopped"}, within=20)
+        self.eventually("four stopped events delivered", lambda: len(read_recorded(received)) >= 4, within=20)
 
         # AWS's errors.
         self.assertIn("InvalidInstanceID.NotFound", self.cli_error("ec2", "start-instances", "--instance-ids", "i-0123456789abcdef0"))
@@ -283,6 +292,18 @@ class Resources(DaemonTestCase):
             # Recorded at restart, dated when it was due: 30 minutes after the stop, in the first run.
             self.assertTrue(iso(CLOCK_START + dt.timedelta(minutes=30)) <= event["time"] < iso(CLOCK_START + dt.timedelta(minutes=35)),
                             event)
+
+        # SIGHUP: a fourth web instance is registered, the bastion (no longer declared) terminated.
+        with open(os.path.join(self.sandbox, "schedulerd.yaml"), encoding="utf-8") as handle:
+            written = handle.read()
+        self.write("schedulerd.yaml", written
+                   .replace("{group: web, count: 3", "{group: web, count: 4")
+                   .replace("    - {group: bastion, count: 1, type: t3.nano, tags: {Name: bastion}}\n", ""))
+        self.daemon.proc.send_signal(signal.SIGHUP)
+        added = instance_id("web", 3)
+        self.eventually("the reloaded fleet", lambda: self.states([added, BASTION]) == {added: "running", BASTION: "terminated"},
+                        within=20, progress=lambda: self.states([BASTION]))
+        self.assertEqual(self.states(WEB), {WEB[0]: "stopped", WEB[1]: "running", WEB[2]: "running"}, "a reload changes no state")
         self.stop_daemon()
 
 
