@@ -37,9 +37,7 @@ extension ResourceSimulator {
             throw ResourceError.invalidParameterValue("Invalid availability zone: [\(zone)]")
         }
         try Self.checkTags(request.tags)
-        try throttleGate(.ec2, "RunInstances", resources: [])
-        try catchUp()
-        let records = try write { context -> Result<[InstanceRecord], ResourceError> in
+        let records = try mutate(.ec2, "RunInstances", resources: []) { context -> Result<[InstanceRecord], ResourceError> in
             if let token = request.clientToken {
                 let earlier = try context.transaction.instances(clientToken: token)
                 if !earlier.isEmpty { return .success(earlier) }
@@ -117,10 +115,8 @@ extension ResourceSimulator {
     ) throws -> [InstanceStateChange] {
         guard !ids.isEmpty else { throw ResourceError.missingParameter("InstanceId") }
         try Self.checkInstanceIds(ids)
-        try throttleGate(.ec2, action, resources: ids)
-        try catchUp()
         let ordered = Self.unique(ids)
-        return try write { context -> Result<[InstanceStateChange], ResourceError> in
+        return try mutate(.ec2, action, resources: ids) { context -> Result<[InstanceStateChange], ResourceError> in
             let found = Dictionary(uniqueKeysWithValues: try context.transaction.instances(ids: ordered).map { ($0.id, $0) })
             let missing = ordered.filter { found[$0] == nil }
             if !missing.isEmpty { return .failure(.instanceNotFound(missing)) }
@@ -153,9 +149,7 @@ extension ResourceSimulator {
         for id in ids where !id.hasPrefix("i-") { throw ResourceError.invalidID(id) }
         try Self.checkInstanceIds(ids)
         try Self.checkTags(tags)
-        try throttleGate(.ec2, "CreateTags", resources: ids)
-        try catchUp()
-        try write { context -> Result<Void, ResourceError> in
+        try mutate(.ec2, "CreateTags", resources: ids) { context -> Result<Void, ResourceError> in
             let ordered = Self.unique(ids)
             let found = Set(try context.transaction.instances(ids: ordered).map(\.id))
             let missing = ordered.filter { !found.contains($0) }
@@ -179,9 +173,7 @@ extension ResourceSimulator {
         for tag in tags where tag.key.hasPrefix("aws:") {
             throw ResourceError.invalidParameterValue("Tag keys starting with 'aws:' are reserved for internal use")
         }
-        try throttleGate(.ec2, "DeleteTags", resources: ids)
-        try catchUp()
-        try write { context -> Result<Void, ResourceError> in
+        try mutate(.ec2, "DeleteTags", resources: ids) { context -> Result<Void, ResourceError> in
             let ordered = Self.unique(ids)
             let found = Set(try context.transaction.instances(ids: ordered).map(\.id))
             let missing = ordered.filter { !found.contains($0) }

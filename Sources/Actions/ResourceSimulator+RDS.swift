@@ -51,9 +51,7 @@ extension ResourceSimulator {
             throw ResourceError.invalidParameterValue("Invalid availability zone: \(zone)")
         }
         try Self.checkTags(request.tags)
-        try throttleGate(.rds, "CreateDBInstance", resources: [identifier])
-        try catchUp()
-        let record = try write { context -> Result<DBInstanceRecord, ResourceError> in
+        let record = try mutate(.rds, "CreateDBInstance", resources: [identifier]) { context -> Result<DBInstanceRecord, ResourceError> in
             if try context.transaction.dbInstance(identifier) != nil { return .failure(.dbInstanceAlreadyExists) }
             let zone = request.availabilityZone ?? zones[0]
             if try context.use(.insufficientCapacity, service: .rds, resources: [identifier], operation: nil) != nil {
@@ -119,9 +117,7 @@ extension ResourceSimulator {
         capacity: (inout WriteContext, DBInstanceRecord) throws -> ResourceError? = { _, _ in nil }
     ) throws -> DBInstance {
         let identifier = try Self.identifier(fromReference: reference)
-        try throttleGate(.rds, action, resources: [identifier])
-        try catchUp()
-        try write { context -> Result<Void, ResourceError> in
+        try mutate(.rds, action, resources: [identifier]) { context -> Result<Void, ResourceError> in
             guard var record = try context.transaction.dbInstance(identifier) else { return .failure(.dbInstanceNotFound(identifier)) }
             let status: DBInstanceStatus
             do {
@@ -139,9 +135,7 @@ extension ResourceSimulator {
     public func addTags(_ tags: [Tag], toDBInstance reference: String) async throws {
         let identifier = try Self.identifier(fromReference: reference)
         try Self.checkTags(tags)
-        try throttleGate(.rds, "AddTagsToResource", resources: [identifier])
-        try catchUp()
-        try write { context -> Result<Void, ResourceError> in
+        try mutate(.rds, "AddTagsToResource", resources: [identifier]) { context -> Result<Void, ResourceError> in
             guard try context.transaction.dbInstance(identifier) != nil else { return .failure(.dbInstanceNotFound(identifier)) }
             let keys = Set(try context.transaction.tags(type: "db", ids: [identifier]).map(\.key)).union(tags.map(\.key))
             if keys.count > 50 {
@@ -163,8 +157,7 @@ extension ResourceSimulator {
 
     public func removeTags(_ keys: [String], fromDBInstance reference: String) async throws {
         let identifier = try Self.identifier(fromReference: reference)
-        try throttleGate(.rds, "RemoveTagsFromResource", resources: [identifier])
-        try write { context -> Result<Void, ResourceError> in
+        try mutate(.rds, "RemoveTagsFromResource", resources: [identifier]) { context -> Result<Void, ResourceError> in
             guard try context.transaction.dbInstance(identifier) != nil else { return .failure(.dbInstanceNotFound(identifier)) }
             for key in keys { try context.transaction.deleteTag(type: "db", id: identifier, key: key) }
             return .success(())

@@ -86,14 +86,10 @@ public final class ResourceSimulator: ResourceProvider {
         var total = 0
         while true {
             let done = try write { context -> Result<Int, ResourceError> in
-                let instances = try context.transaction.dueInstances(at: now.timeIntervalSince1970, limit: Self.batchSize)
-                for var instance in instances { try context.complete(&instance) }
-                let databases = try context.transaction.dueDBInstances(at: now.timeIntervalSince1970, limit: Self.batchSize)
-                for var database in databases { try context.complete(&database) }
-                return .success(instances.count + databases.count)
+                .success(try context.completeDue(at: now, atMost: Self.batchSize))
             }
             total += done
-            if done == 0 { return total }
+            if done < Self.batchSize { return total }
         }
     }
 
@@ -127,6 +123,19 @@ public final class ResourceSimulator: ResourceProvider {
         let now = clock.now()
         if try database.resourceRead({ try $0.anyDue(at: now.timeIntervalSince1970) }) {
             try completeDueTransitions(now: now)
+        }
+    }
+
+    /// A call that changes the fleet, in one write transaction: what is overdue completes
+    /// first, then a `throttle` fault may refuse the call (and is used up), then `body` runs.
+    func mutate<T>(_ service: Fault.Service, _ action: String, resources: [String],
+                   _ body: (inout WriteContext) throws -> Result<T, ResourceError>) throws -> T {
+        try write { context -> Result<T, ResourceError> in
+            try context.completeDue(at: context.now, atMost: .max)
+            if try context.use(.throttle, service: service, resources: resources, operation: action) != nil {
+                return .failure(service == .ec2 ? .requestLimitExceeded : .throttling)
+            }
+            return try body(&context)
         }
     }
 

@@ -79,6 +79,25 @@ struct WriteContext {
         cause == "auto-start" ? "start" : cause
     }
 
+    // MARK: Due transitions
+
+    /// Completes the transitions due at or before `time`, earliest first, following chains,
+    /// until none is due or `atMost` resources have changed. Returns how many did.
+    @discardableResult
+    mutating func completeDue(at time: Date, atMost limit: Int) throws -> Int {
+        var done = 0
+        while done < limit {
+            let batch = min(ResourceSimulator.batchSize, limit - done)
+            let instances = try transaction.dueInstances(at: time.timeIntervalSince1970, limit: batch)
+            for var instance in instances { try complete(&instance) }
+            let databases = try transaction.dueDBInstances(at: time.timeIntervalSince1970, limit: batch)
+            for var database in databases { try complete(&database) }
+            if instances.isEmpty && databases.isEmpty { break }
+            done += instances.count + databases.count
+        }
+        return done
+    }
+
     // MARK: EC2
 
     /// Puts `instance` in `state` at `time`: its reasons, the transition that follows (held by

@@ -1,4 +1,4 @@
-public import GRDB
+import GRDB
 import Foundation
 
 extension SchedulerDatabase {
@@ -116,7 +116,8 @@ public struct ResourceTransaction {
         guard !ids.isEmpty else { return [] }
         var found: [InstanceRecord] = []
         for chunk in Self.chunks(Array(Set(ids))) {
-            found += try InstanceRecord.filter(chunk.contains(Column("id"))).fetchAll(db)
+            let statement = try db.cachedStatement(sql: "SELECT * FROM ec2Instance WHERE id IN (\(Self.placeholders(chunk.count)))")
+            found += try InstanceRecord.fetchAll(statement, arguments: StatementArguments(Array(chunk)))
         }
         return found
     }
@@ -135,7 +136,8 @@ public struct ResourceTransaction {
 
     /// Instances whose transition is due at or before `time`, earliest first.
     public func dueInstances(at time: Double, limit: Int) throws -> [InstanceRecord] {
-        try InstanceRecord.filter(Column("nextStateAt") <= time).order(Column("nextStateAt"), Column("id")).limit(limit).fetchAll(db)
+        let statement = try db.cachedStatement(sql: "SELECT * FROM ec2Instance WHERE nextStateAt <= ? ORDER BY nextStateAt, id LIMIT ?")
+        return try InstanceRecord.fetchAll(statement, arguments: [time, limit])
     }
 
     /// Instances whose transition hangs (a state ahead, no time).
@@ -172,7 +174,7 @@ public struct ResourceTransaction {
     // MARK: RDS DB instances
 
     public func dbInstance(_ identifier: String) throws -> DBInstanceRecord? {
-        try DBInstanceRecord.fetchOne(db, key: identifier)
+        try DBInstanceRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM dbInstance WHERE identifier = ?"), arguments: [identifier])
     }
 
     public func allDBInstances() throws -> [DBInstanceRecord] {
@@ -180,8 +182,10 @@ public struct ResourceTransaction {
     }
 
     public func dueDBInstances(at time: Double, limit: Int) throws -> [DBInstanceRecord] {
-        try DBInstanceRecord.filter(Column("nextStatusAt") <= time).order(Column("nextStatusAt"), Column("identifier"))
-            .limit(limit).fetchAll(db)
+        let statement = try db.cachedStatement(sql: """
+            SELECT * FROM dbInstance WHERE nextStatusAt <= ? ORDER BY nextStatusAt, identifier LIMIT ?
+            """)
+        return try DBInstanceRecord.fetchAll(statement, arguments: [time, limit])
     }
 
     public func hungDBInstances() throws -> [DBInstanceRecord] {
@@ -208,16 +212,16 @@ public struct ResourceTransaction {
 
     /// The earliest transition due, of either kind.
     public func nextDueTime() throws -> Double? {
-        let instance = try Double.fetchOne(db, sql: "SELECT MIN(nextStateAt) FROM ec2Instance")
-        let database = try Double.fetchOne(db, sql: "SELECT MIN(nextStatusAt) FROM dbInstance")
+        let instance = try Double.fetchOne(db.cachedStatement(sql: "SELECT MIN(nextStateAt) FROM ec2Instance"))
+        let database = try Double.fetchOne(db.cachedStatement(sql: "SELECT MIN(nextStatusAt) FROM dbInstance"))
         return [instance, database].compactMap { $0 }.min()
     }
 
     /// Whether any transition is due at or before `time`.
     public func anyDue(at time: Double) throws -> Bool {
-        try Bool.fetchOne(db, sql: """
-            SELECT EXISTS(SELECT 1 FROM ec2Instance WHERE nextStateAt <= ?) OR EXISTS(SELECT 1 FROM dbInstance WHERE nextStatusAt <= ?)
-            """, arguments: [time, time]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT EXISTS(SELECT 1 FROM ec2Instance WHERE nextStateAt <= ?1) OR EXISTS(SELECT 1 FROM dbInstance WHERE nextStatusAt <= ?1)
+            """), arguments: [time]) ?? false
     }
 
     // MARK: Tags
@@ -231,7 +235,9 @@ public struct ResourceTransaction {
         }
         var found: [ResourceTagRecord] = []
         for chunk in Self.chunks(Array(Set(ids))) {
-            found += try base.filter(chunk.contains(Column("resourceId"))).order(Column("resourceId"), Column("position")).fetchAll(db)
+            let statement = try db.cachedStatement(sql: "SELECT * FROM resourceTag WHERE resourceType = ? AND resourceId IN "
+                                                   + "(\(Self.placeholders(chunk.count))) ORDER BY resourceId, position")
+            found += try ResourceTagRecord.fetchAll(statement, arguments: StatementArguments([type] + Array(chunk)))
         }
         return found
     }
@@ -254,7 +260,7 @@ public struct ResourceTransaction {
     // MARK: Faults
 
     public func faults() throws -> [ResourceFaultRecord] {
-        try ResourceFaultRecord.order(Column("id")).fetchAll(db)
+        try ResourceFaultRecord.fetchAll(db.cachedStatement(sql: "SELECT * FROM resourceFault ORDER BY id"))
     }
 
     public func insert(_ fault: ResourceFaultRecord) throws -> ResourceFaultRecord {
@@ -295,6 +301,11 @@ public struct ResourceTransaction {
                                                    delivery.attempts, delivery.nextAttemptAt, delivery.lastError, delivery.output,
                                                    delivery.updatedAt])
         }
+    }
+
+    /// `?, ?, ?` for `count` values.
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
     }
 
     /// SQLite limits the variables of one statement; 500 stays far below every limit.

@@ -1,6 +1,6 @@
 public import Actions
 public import Daemon
-public import Foundation
+import Foundation
 public import Logging
 public import SchedulerMetrics
 public import SchedulerCore
