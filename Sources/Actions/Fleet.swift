@@ -191,6 +191,8 @@ public struct Fleet: Sendable {
         var last: String?
         while true {
             try Task.checkCancellation()
+            // Taken before the look, so a change right after it still ends the wait below at once.
+            let mark = provider.changeMark()
             do {
                 last = try await state(of: resource) ?? "deleted"
                 if let state = last, until.contains(state) { return state }
@@ -201,7 +203,7 @@ public struct Fleet: Sendable {
             let now = clock.now()
             if let deadline, now >= deadline { throw FleetWaitError.timedOut(resource, lastState: last) }
             let wake = min(deadline ?? .distantFuture, now.addingTimeInterval(pollInterval))
-            await provider.waitForChange(of: [resource], until: wake)
+            await provider.waitForChange(of: [resource], since: mark, until: wake)
         }
     }
 }

@@ -71,8 +71,13 @@ public protocol ResourceProvider: Sendable {
 
     // MARK: Waiting
 
-    /// Returns when one of `resources` may have changed, or at `deadline` on the daemon's
-    /// clock, whichever comes first (or when the task is cancelled). A provider that cannot
-    /// tell when something changes simply waits for the deadline, which makes callers poll.
-    func waitForChange(of resources: [ResourceID], until deadline: Date) async
+    /// A point in the provider's history of changes, to take before reading a resource and
+    /// hand to `waitForChange(of:since:until:)` after.
+    func changeMark() -> UInt64
+
+    /// Returns when one of `resources` may have changed since `mark` (at once if it already
+    /// has), or at `deadline` on the daemon's clock, whichever comes first (or when the task is
+    /// cancelled). A provider that cannot tell when something changes waits for the deadline,
+    /// which makes callers poll.
+    func waitForChange(of resources: [ResourceID], since mark: UInt64, until deadline: Date) async
 }

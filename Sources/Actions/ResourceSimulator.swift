@@ -196,11 +196,13 @@ public final class ResourceSimulator: ResourceProvider {
 
     // MARK: - Waiting
 
-    public func waitForChange(of resources: [ResourceID], until deadline: Date) async {
+    public func changeMark() -> UInt64 { watchers.mark }
+
+    public func waitForChange(of resources: [ResourceID], since mark: UInt64, until deadline: Date) async {
         let keys = Set(resources.map(ChangeWatchers.key))
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [clock] in try? await clock.sleep(until: deadline) }
-            group.addTask { [watchers] in await watchers.wait(for: keys) }
+            group.addTask { [watchers] in await watchers.wait(for: keys, since: mark) }
             await group.next()
             group.cancelAll()
         }

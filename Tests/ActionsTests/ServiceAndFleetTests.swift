@@ -97,6 +97,22 @@ struct ServiceAndFleetTests {
         #expect(try await deleted.value == "deleted")
     }
 
+    @Test("a change made between a look and the wait ends the wait at once", .timeLimit(.minutes(1)))
+    func noMissedChange() async throws {
+        let harness = try Harness()
+        try harness.declare()
+        let mark = harness.simulator.changeMark()
+        _ = try await harness.simulator.stopInstances([Harness.web[0]], force: false)
+        // The clock never moves: only the change recorded after the mark can end this wait.
+        await harness.simulator.waitForChange(of: [.instance(Harness.web[0])], since: mark, until: .distantFuture)
+        let later = harness.simulator.changeMark()
+        #expect(later > mark)
+        let waiter = Task { await harness.simulator.waitForChange(of: [.instance(Harness.web[1])], since: later, until: .distantFuture) }
+        while harness.simulator.watchers.count == 0 { await Task.yield() }
+        _ = try await harness.simulator.stopInstances([Harness.web[0], Harness.web[1]], force: true)
+        await waiter.value
+    }
+
     @Test("Fleet.wait retries through throttling, as AWS's waiters do")
     func waitThroughThrottling() async throws {
         let harness = try Harness(times: .immediate)
