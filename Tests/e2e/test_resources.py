@@ -30,7 +30,7 @@ import signal
 import time
 import unittest
 
-from e2e_support import ACCOUNT, REGION, DaemonTestCase, iso, parse_iso, read_recorded, recorder_arn
+from e2e_support import ACCOUNT, REGION, DaemonTestCase, iso, parse_iso
 
 SPEED = 60
 CLOCK_START = dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc)
@@ -53,6 +53,21 @@ FLEET = (
     "  rds:\n"
     "    - {identifier: orders-db, engine: postgres, class: db.t3.micro, tags: {Schedule: office-hours}}\n"
     "    - {identifier: reports-db, engine: mysql, class: db.t3.micro}\n")
+
+
+def directory_recorder(path):
+    """A command target's argv that writes its input to PATH/IDEMPOTENCY_KEY: one file per delivery,
+    so deliveries running at the same time (a fleet stops at once) never mix their lines."""
+    return ["/bin/sh", "-c", 'cat > "$1/$SCHEDULERD_IDEMPOTENCY_KEY"', "recorder", path]
+
+
+def read_directory(path):
+    """{idempotency key: input} of what a directory recorder received."""
+    received = {}
+    for name in sorted(os.listdir(path)):
+        with open(os.path.join(path, name), encoding="utf-8") as handle:
+            received[name] = handle.read()
+    return received
 
 
 def instances(reply):
@@ -84,14 +99,15 @@ class Resources(DaemonTestCase):
     # MARK: 1. The aws CLI
 
     def test_1_cli_fleet_by_tag(self):
-        received = os.path.join(self.sandbox, "stopped.txt")
+        received = os.path.join(self.sandbox, "stopped")
+        os.makedirs(received)
         rule = ("rules:\n"
                 "  - name: instance-stopped\n"
                 "    event_pattern: {source: [aws.ec2], detail-type: [EC2 Instance State-change Notification], "
                 "detail: {state: [stopped]}}\n"
                 "    targets:\n"
                 "      - id: recorder\n"
-                f"        command: {json.dumps(json.loads(recorder_arn(received).split(':::', 1)[1]))}\n"
+                f"        command: {json.dumps(directory_recorder(received))}\n"
                 "        input_path: $.detail\n")
         self.start_daemon(["--clock-speed", str(SPEED), "--clock-start", iso(CLOCK_START)], configuration=rule + FLEET)
 
@@ -117,9 +133,9 @@ class Resources(DaemonTestCase):
         self.assertEqual(stopped["StateReason"]["Code"], "Client.UserInitiatedShutdown")
 
         # The bus: a state-change event per state entered, and the rule's command ran once per stop.
-        self.eventually("three stopped events delivered to the command", lambda: len(read_recorded(received)) >= 3, within=20,
-                        progress=lambda: read_recorded(received))
-        payloads = [json.loads(payload) for _, payload in read_recorded(received)]
+        self.eventually("three stopped events delivered to the command", lambda: len(read_directory(received)) >= 3, within=20,
+                        progress=lambda: read_directory(received))
+        payloads = [json.loads(payload) for payload in read_directory(received).values()]
         self.assertEqual(sorted(p["instance-id"] for p in payloads), sorted(WEB))
         self.assertEqual({p["state"] for p in payloads}, {"stopped"})
         ec2_events = [e["event"] for e in self.recorded_events() if e["event"]["source"] == "aws.ec2"]
@@ -133,7 +149,8 @@ class Resources(DaemonTestCase):
         self.eventually("web 0 running again", lambda: self.states([WEB[0]]) == {WEB[0]: "running"}, within=20)
         self.aws("ec2", "stop-instances", "--instance-ids", WEB[0])
         self.eventually("web 0 stopped again", lambda: self.states([WEB[0]]) == {WEB[0]: "stopped"}, within=20)
-        self.eventually("four stopped events delivered", lambda: len(read_recorded(received)) >= 4, within=20)
+        self.eventually("four stopped events delivered", lambda: len(read_directory(received)) >= 4, within=20)
+        self.assertTrue(all(key.endswith(":recorder") for key in read_directory(received)), "keys are EVENT_ID:TARGET_ID")
 
         # AWS's errors.
         self.assertIn("InvalidInstanceID.NotFound", self.cli_error("ec2", "start-instances", "--instance-ids", "i-0123456789abcdef0"))
