@@ -77,6 +77,17 @@ let package = Package(
             ]
         ),
         .target(
+            // The EC2 and RDS simulators behind ResourceProvider, their faults and events, and the
+            // AWS call model the API and the automation engine share.
+            name: "Actions",
+            dependencies: [
+                "Daemon", "Store", "EventBus", "SchedulerCore", "SchedulerMetrics", "ChangeCalendar",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             // Not "Metrics": that name belongs to apple/swift-metrics, which Hummingbird brings.
             name: "SchedulerMetrics",
             path: "Sources/DaemonMetrics"
@@ -90,7 +101,7 @@ let package = Package(
             // The automation engine: executions, steps, actions, rate control, persistence, events.
             name: "Automation",
             dependencies: [
-                "Runbooks", "Daemon", "Store", "EventBus", "SchedulerCore", "ChangeCalendar", "SchedulerMetrics", "Parameters",
+                "Runbooks", "Daemon", "Store", "EventBus", "SchedulerCore", "ChangeCalendar", "SchedulerMetrics", "Parameters", "Actions",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -98,7 +109,8 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "ChangeCalendar", "Daemon", "Store", "EventBus", "SchedulerMetrics", "SchedulerCore", "Runbooks", "Parameters", "Automation",
+                "Actions", "ChangeCalendar", "Daemon", "Store", "EventBus", "SchedulerMetrics", "SchedulerCore", "Runbooks", "Parameters",
+                "Automation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -116,7 +128,7 @@ let package = Package(
         .executableTarget(
             name: "schedulerd",
             dependencies: [
-                "ChangeCalendar", "Daemon", "SchedulerConfiguration", "Systemd", "Store", "SchedulerCore", "EventBus", "API", "SchedulerMetrics", "Auth",
+                "Actions", "ChangeCalendar", "Daemon", "SchedulerConfiguration", "Systemd", "Store", "SchedulerCore", "EventBus", "API", "SchedulerMetrics", "Auth",
                 "Parameters",
                 "Automation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -194,12 +206,18 @@ let package = Package(
         ),
         .testTarget(
             name: "APITests",
-            dependencies: ["API", "Daemon", "Store", "ChangeCalendar", "EventBus", "SchedulerTesting", "SchedulerMetrics", "SchedulerCore",
+            dependencies: ["API", "Actions", "Daemon", "Store", "ChangeCalendar", "EventBus", "SchedulerTesting", "SchedulerMetrics", "SchedulerCore",
                            "Parameters",
                            "Automation",
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "ActionsTests",
+            dependencies: ["Actions", "Daemon", "Store", "EventBus", "SchedulerTesting", "SchedulerCore",
+                           .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
         .testTarget(
             name: "EventBusTests",

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # End-to-end test: the real `schedulerd serve` driven by the real `aws` CLI and boto3, every
 # request signed with keys made by `schedulerd credentials create` (Tests/e2e/test_aws_clients.py:
-# calendars, rules, events; Tests/e2e/test_parameters.py: the Parameter Store; both on the helpers
+# calendars, rules, events; Tests/e2e/test_parameters.py: the Parameter Store; test_automation.py:
+# automations; test_resources.py: the EC2 and RDS simulators; all on the helpers
 # of Tests/e2e/harness.py).
 #
-# Usage: scripts/e2e.sh [SCHEDULERD_BINARY] [unittest options, e.g. -v or -k boto3]
+# Usage: scripts/e2e.sh [SCHEDULERD_BINARY] [unittest options, e.g. -v or -k boto3] [test modules or names]
 #   SCHEDULERD_BINARY defaults to .build/debug/schedulerd, built when missing.
 # Needs python3 with boto3 and the `aws` executable (awscli); .ci/run installs them.
 # E2E_KEEP=1 keeps every test's temporary directory (a failed test's is always kept).

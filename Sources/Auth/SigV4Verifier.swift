@@ -68,6 +68,24 @@ public final class SigV4Verifier: Sendable {
     ///
     /// - Throws: `AuthFailure` with AWS's code and message for the first problem found.
     public func verify(_ request: SignedRequest) throws(AuthFailure) -> Principal {
+        try verifySignature(request).principal
+    }
+
+    /// What a verified signature establishes: who signed, and the service and region the
+    /// credential scope names (signed, so a protocol that names no service in its headers,
+    /// like the Query protocols of EC2 and RDS, can trust it).
+    public struct Verification: Sendable, Equatable {
+        public let principal: Principal
+        /// The scope's service: `ssm`, `events`, `ec2` or `rds`.
+        public let service: String
+        public let region: String
+    }
+
+    /// Checks the request's signature, as `verify(_:)` does, and returns the signer with the
+    /// credential scope's service.
+    ///
+    /// - Throws: `AuthFailure` with AWS's code and message for the first problem found.
+    public func verifySignature(_ request: SignedRequest) throws(AuthFailure) -> Verification {
         let presigned = Self.hasQueryAlgorithm(request.query)
         guard let header = request.header("authorization") else {
             if presigned {
@@ -140,7 +158,7 @@ public final class SigV4Verifier: Sendable {
                 + String(decoding: canonicalRequest, as: UTF8.self) + "'\n\nThe String-to-Sign should have been\n'"
                 + String(decoding: stringToSign, as: UTF8.self) + "'\n")
         }
-        return credential.principal
+        return Verification(principal: credential.principal, service: scope.service, region: scope.region)
     }
 
     /// Refuses `operation` unless `principal`'s role allows it.

@@ -52,14 +52,3 @@ struct CalendarStateCaller: Sendable {
         return .object(output)
     }
 }
-
-/// The resource provider of a daemon built without one: every EC2 or RDS call fails, saying so.
-/// (Replaced by the EC2 and RDS simulators when they are merged.)
-public struct UnavailableResources: AWSAPICaller {
-    public init() {}
-
-    public func call(service: String, api: String, parameters: JSONValue) async throws -> JSONValue {
-        throw AWSAPIError(code: "ServiceNotAvailable",
-                          message: "schedulerd has no \(service) provider in this build, so \(service).\(api) cannot be called.")
-    }
-}

@@ -90,10 +90,11 @@ struct ConfigurationDecoder {
         return items
     }
 
-    /// A duration such as `30s`, `1h30m` or `500ms`, or a number of seconds.
-    func duration(_ node: ConfigurationNode, path: String) throws(ConfigurationError) -> Duration {
+    /// A duration such as `30s`, `1h30m` or `500ms`, or a number of seconds (`0` only when
+    /// `allowZero`).
+    func duration(_ node: ConfigurationNode, path: String, allowZero: Bool = false) throws(ConfigurationError) -> Duration {
         let text = try text(node, path: path)
-        return try checked(node, path: path) { () throws(ValueProblem) in try DurationText.parse(text) }
+        return try checked(node, path: path) { () throws(ValueProblem) in try DurationText.parse(text, allowZero: allowZero) }
     }
 
     /// Runs a text parser and places its problem, if any, at `node`.

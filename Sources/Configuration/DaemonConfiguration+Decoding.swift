@@ -1,7 +1,7 @@
 extension DaemonConfiguration {
     static let keys = [
         "listen", "data_dir", "region", "account_id", "default_timezone", "log_level", "calendars_dir",
-        "max_event_age", "auth", "parameters", "rules",
+        "max_event_age", "auth", "parameters", "rules", "fleet",
     ]
 
     /// Overwrites the defaults with what the document's root mapping sets.
@@ -53,6 +53,9 @@ extension DaemonConfiguration {
         }
         if let node = fields["rules"] {
             rules = try decoder.rules(node, path: fields.path("rules"))
+        }
+        if let node = fields["fleet"] {
+            fleet = try decoder.fleet(node, path: fields.path("fleet"))
         }
         if auth == .none, !listen.isLoopback, let node = fields["auth"] {
             throw decoder.error(.conflict, "auth: none lets anyone who can reach \(listen) use the API; it is allowed "

@@ -22,7 +22,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// The configuration of an empty file at `defaultPath`: listen on `127.0.0.1:8750`, data in
     /// `/var/lib/schedulerd`, calendars in `/etc/schedulerd/calendars`, account `123456789012`
     /// in `us-east-1`, zone `UTC`, log level `info`, events older than 24 hours not delivered,
-    /// API requests signed with stored credentials, Parameter Store keys in the data directory, no rules.
+    /// API requests signed with stored credentials, Parameter Store keys in the data directory,
+    /// no rules, no fleet.
     public static let defaults = DaemonConfiguration()
 
     /// `listen`: where the API accepts connections (default `127.0.0.1:8750`).
@@ -52,6 +53,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var parameters: ParametersConfiguration
     /// `rules`: the rules from the file, in order, with unique names.
     public var rules: [RuleConfiguration]
+    /// `fleet`: the simulated EC2 instances and RDS databases, their transition times and faults.
+    public var fleet: FleetConfiguration
 
     /// Creates a configuration; every value not given is the default.
     public init(listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8750),
@@ -64,7 +67,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
                 maxEventAge: Duration = .seconds(24 * 3600),
                 auth: AuthConfiguration = .default,
                 parameters: ParametersConfiguration = .default,
-                rules: [RuleConfiguration] = []) {
+                rules: [RuleConfiguration] = [],
+                fleet: FleetConfiguration = .empty) {
         self.listen = listen
         self.dataDirectory = dataDirectory
         self.region = region
@@ -76,5 +80,6 @@ public struct DaemonConfiguration: Sendable, Equatable {
         self.auth = auth
         self.parameters = parameters
         self.rules = rules
+        self.fleet = fleet
     }
 }

@@ -9,14 +9,22 @@ enum DurationText {
         ("h", 3_600_000), ("m", 60_000), ("s", 1_000), ("ms", 1),
     ]
 
-    static func parse(_ text: String) throws(ValueProblem) -> Duration {
+    /// - Parameter allowZero: Whether `0` (or `0s`) is a duration, as for transitions that
+    ///   should complete at once.
+    static func parse(_ text: String, allowZero: Bool = false) throws(ValueProblem) -> Duration {
+        let duration = try parseAny(text)
+        guard duration > .zero || allowZero else { throw ValueProblem("a duration must be longer than zero, not '\(text)'") }
+        return duration
+    }
+
+    private static func parseAny(_ text: String) throws(ValueProblem) -> Duration {
         let example = "write it like 30s, 5m, 24h, 1h30m or 500ms, or as a number of seconds"
         guard !text.isEmpty else { throw ValueProblem("a duration cannot be empty; \(example)") }
         if text.utf8.allSatisfy(CoreSchema.isDecimalDigit) {
             guard let seconds = Int64(text), seconds.multipliedReportingOverflow(by: 1_000).overflow == false else {
                 throw ValueProblem("'\(text)' seconds is too long a duration")
             }
-            return try positive(.seconds(seconds), text)
+            return .seconds(seconds)
         }
         var total: Int64 = 0
         var previousRank = -1
@@ -44,11 +52,6 @@ enum DurationText {
             total = sum
             rest = rest.dropFirst(digits.count + symbol.count)
         }
-        return try positive(.milliseconds(total), text)
-    }
-
-    private static func positive(_ duration: Duration, _ text: String) throws(ValueProblem) -> Duration {
-        guard duration > .zero else { throw ValueProblem("a duration must be longer than zero, not '\(text)'") }
-        return duration
+        return .milliseconds(total)
     }
 }

@@ -65,7 +65,7 @@ public final class RuntimeState: Sendable {
 /// A wake-up signal: `fire()` from anywhere; `wait()` returns after the next fire (or at once
 /// if one came since the last wait), or when the waiting task is cancelled. Many fires before
 /// a wait count as one. One waiter at a time.
-final class Kick: Sendable {
+public final class Kick: Sendable {
     private struct State {
         var pending = false
         var waiter: (id: UInt64, continuation: CheckedContinuation<Void, Never>)?
@@ -75,7 +75,9 @@ final class Kick: Sendable {
 
     private let state = Mutex(State())
 
-    func fire() {
+    public init() {}
+
+    public func fire() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             if let waiter = state.waiter {
                 state.waiter = nil
@@ -87,7 +89,7 @@ final class Kick: Sendable {
         waiter?.resume()
     }
 
-    func wait() async {
+    public func wait() async {
         let id = state.withLock { state -> UInt64 in
             state.nextID += 1
             return state.nextID

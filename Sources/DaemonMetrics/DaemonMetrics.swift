@@ -9,6 +9,7 @@ public enum DaemonMetrics {
     public static let apiRequests = "schedulerd_api_requests_total"
     public static let apiLatency = "schedulerd_api_request_duration_seconds"
     public static let automationExecutions = "schedulerd_automation_executions_total"
+    public static let resourceStateChanges = "schedulerd_resource_state_changes_total"
 
     /// A registry with every family declared.
     public static func makeRegistry() -> MetricsRegistry {
@@ -23,6 +24,7 @@ public enum DaemonMetrics {
         registry.declareHistogram(apiLatency, help: "API request handling time, by service.",
                                   buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1])
         registry.declareCounter(automationExecutions, help: "Automation executions ended, by final status.")
+        registry.declareCounter(resourceStateChanges, help: "State changes of simulated EC2 instances and RDS databases, by service and state entered.")
         return registry
     }
 }

@@ -3,8 +3,9 @@ import Foundation
 
 /// The daemon's one SQLite database: documents and their versions, the state each calendar
 /// last emitted, rules and targets, the event outbox and archive, deliveries, API
-/// credentials (secrets sealed), Parameter Store parameters (SecureString values sealed), and
-/// automation executions with their step executions.
+/// credentials (secrets sealed), Parameter Store parameters (SecureString values sealed),
+/// automation executions with their step executions, and the simulated EC2 and RDS fleet with
+/// its faults.
 ///
 /// Production opens a `DatabasePool` (WAL mode: readers never block the writer) in the data
 /// directory; tests may pass any `DatabaseWriter`. Migrations are append-only.
@@ -113,7 +114,7 @@ public final class SchedulerDatabase: Sendable {
             }
         }
         migrator.registerMigration("v4: parameters", migrate: createParameterTables)
-        // "v5: resources" is registered on its own branch.
+        migrator.registerMigration("v5: resources", migrate: createResourceTables)
         migrator.registerMigration("v6: automation", migrate: createAutomationTables)
         return migrator
     }

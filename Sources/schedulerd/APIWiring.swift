@@ -36,8 +36,10 @@ struct SigV4Authenticator: APIAuthenticator {
         let signed = SignedRequest(method: request.method, path: request.path, query: request.query,
                                    headers: request.headers, body: request.body)
         do {
-            let principal = try verifier.verify(signed)
-            return Caller(name: principal.name, accessKeyId: principal.accessKeyId, role: principal.role.rawValue)
+            let verified = try verifier.verifySignature(signed)
+            let principal = verified.principal
+            return Caller(name: principal.name, accessKeyId: principal.accessKeyId, role: principal.role.rawValue,
+                          signingService: verified.service)
         } catch {
             throw APIError(error.code, error.message, status: error.httpStatus)
         }

@@ -1,3 +1,4 @@
+import Actions
 import API
 import Automation
 import ChangeCalendar
@@ -13,8 +14,9 @@ import Systemd
 import Synchronization
 import UnixSignals
 
-/// The daemon assembled: database, calendars and rules reconciled from the configuration, the
-/// timer loop and the delivery service in one `ServiceGroup`, SIGHUP reloads, systemd notify.
+/// The daemon assembled: database, calendars, rules and fleet reconciled from the
+/// configuration, the timer loop, the delivery service, the fleet's transitions and the API
+/// in one `ServiceGroup`, SIGHUP reloads, systemd notify.
 struct SchedulerDaemon {
     let settings: DaemonSettings
     let clock: AnyWallClock
@@ -24,6 +26,8 @@ struct SchedulerDaemon {
     let database: SchedulerDatabase
     let state: RuntimeState
     let parameters: ParameterStore
+    /// The simulated EC2 instances and RDS databases.
+    let resources: ResourceSimulator
     let notifier = SystemdNotifier()
     /// Runs automations: started through the API or by rule targets, resumed after a restart.
     let automations: AutomationEngine
@@ -48,9 +52,16 @@ struct SchedulerDaemon {
         for problem in compiled.problems { logger.error("calendar document does not compile", metadata: ["error": "\(problem)"]) }
         state = RuntimeState(calendars: compiled.calendars, rules: try RuleBook(records: try database.rules()))
         parameters = try ConfigurationMapping.parameterStore(configuration, database: database, state: state)
-        // EC2 and RDS calls fail until a resource provider (the simulators) is wired in here.
-        automations = AutomationEngine(database: database, state: state, clock: clock, resources: UnavailableResources(), parameters: parameters,
-                                       account: configuration.accountID, region: configuration.region, logger: logger)
+        let fleet = ConfigurationMapping.fleetDeclaration(configuration.fleet)
+        resources = ResourceSimulator(database: database, clock: clock, state: state, account: configuration.accountID,
+                                      region: configuration.region, times: fleet.times,
+                                      maxEventAge: ConfigurationMapping.seconds(configuration.maxEventAge),
+                                      logger: Logger(label: "schedulerd.resources"))
+        let summary = try resources.reconcile(fleet)
+        logger.info("fleet reconciled", metadata: ["fleet.changes": "\(summary)"])
+        automations = AutomationEngine(database: database, state: state, clock: clock, resources: SimulatorAPICaller(resources, account: configuration.accountID, region: configuration.region),
+                                       parameters: parameters, account: configuration.accountID, region: configuration.region,
+                                       logger: logger)
     }
 
     struct CalendarsRefused: Error, CustomStringConvertible {
@@ -83,10 +94,13 @@ struct SchedulerDaemon {
                                         region: configuration.region, logger: logger, maximumSleep: slice)
         let policies = ParameterPolicyService(clock: clock, parameters: parameters, state: state, logger: logger, maximumSleep: slice)
         let reloader = ReloadService(daemon: self)
+        // The fleet's service also notices faults removed by `schedulerd fleet fault clear` (another
+        // process) at its wakes: at least every 5 real seconds.
+        let fleet = ResourceTransitionService(simulator: resources, maximumSleep: min(slice, 5 * clockSpeed), logger: logger)
         let api = try makeAPIServer()
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: transitions), .init(service: schedules), .init(service: automations), .init(service: deliveries),
-                       .init(service: policies), .init(service: reloader), .init(service: api)],
+                       .init(service: fleet), .init(service: policies), .init(service: reloader), .init(service: api)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
@@ -106,6 +120,9 @@ struct SchedulerDaemon {
             print("  \(name): \(calendar.state(at: now).rawValue)"
                   + (next.map { ", \($0.state.rawValue) at \(CalendarTime.format($0.instant))" } ?? ", never changes again"))
         }
+        if let fleet = try? resources.fleetSummary(), !fleet.isEmpty {
+            print("schedulerd: fleet: \(fleet); schedulerd fleet list --data-dir \(configuration.dataDirectory)")
+        }
         print("schedulerd: events and deliveries: schedulerd events --data-dir \(configuration.dataDirectory)")
     }
 
@@ -116,7 +133,7 @@ struct SchedulerDaemon {
         let environment = APIEnvironment(database: database, state: state, clock: clock, account: configuration.accountID,
                                          region: configuration.region, defaultTimeZone: configuration.defaultTimeZone,
                                          metrics: state.metrics, logger: logger, parameters: parameters,
-                                         automations: automations)
+                                         automations: automations, resources: resources)
         let authenticator = try APIWiring.authenticator(configuration: configuration, database: database, logger: logger)
         let responder = APIResponder(table: environment.operationTable(), authenticator: authenticator, metrics: state.metrics,
                                      logger: logger, health: { [state, clock] in
@@ -162,7 +179,9 @@ struct SchedulerDaemon {
             let keyRing = try ConfigurationMapping.parameterKeyRing(fresh.configuration, database: database)
             state.replace(calendars: compiled.calendars, rules: try RuleBook(records: try database.rules()))
             parameters.replaceKeyRing(keyRing)
-            logger.notice("reloaded", metadata: ["calendars": "\(compiled.calendars.count)", "rules": "\(fresh.rules.count)"])
+            let fleet = try resources.reconcile(ConfigurationMapping.fleetDeclaration(fresh.configuration.fleet))
+            logger.notice("reloaded", metadata: ["calendars": "\(compiled.calendars.count)", "rules": "\(fresh.rules.count)",
+                                                 "fleet.changes": "\(fleet)"])
         } catch {
             logger.error("reload failed; the running configuration stays", metadata: ["error": "\(error)"])
         }

@@ -1,3 +1,4 @@
+import Actions
 import API
 import Automation
 import ChangeCalendar
@@ -22,9 +23,9 @@ final class APITestServer: Sendable {
     let state: RuntimeState
     let clock: ManualWallClock
     let parameters: ParameterStore
+    /// The EC2 and RDS simulator the API serves (transitions immediate unless told otherwise).
+    let resources: ResourceSimulator
     let port: Int
-    /// TEST DOUBLE for EC2 and RDS behind the automation engine (the simulators, once merged).
-    let cloud: EC2RDSTestDouble
     let automations: AutomationEngine
     private let task: Task<Void, any Error>
     private let engineTask: Task<Void, any Error>
@@ -36,7 +37,8 @@ final class APITestServer: Sendable {
     /// `alias/aws/ssm` and the customer key `Self.customerKey` with alias `alias/app`).
     init(calendars: [String: String] = [:], now: String = "2026-12-01T12:00:00Z",
          authenticator: any APIAuthenticator = Unauthenticated(), dataDirectory: String? = nil,
-         keyRing: ParameterKeyRing = APITestServer.keyRing(), logger customLogger: Logger? = nil) async throws {
+         keyRing: ParameterKeyRing = APITestServer.keyRing(), logger customLogger: Logger? = nil,
+         fleet: FleetDeclaration = .empty, times: TransitionTimes = .immediate) async throws {
         let database = try dataDirectory.map(SchedulerDatabase.open(directory:)) ?? SchedulerDatabase(DatabaseQueue())
         for (name, ics) in calendars {
             try database.putDocument(name: name, type: "ChangeCalendar", content: ics, origin: .config,
@@ -50,12 +52,17 @@ final class APITestServer: Sendable {
         let parameters = ParameterStore(database: database, keyRing: keyRing,
                                         events: ParameterOutbox(state: state, account: Self.account, region: "us-east-1"),
                                         region: "us-east-1", account: Self.account)
-        let cloud = EC2RDSTestDouble(clock: clock)
-        let automations = AutomationEngine(database: database, state: state, clock: clock, resources: cloud, parameters: parameters, account: Self.account,
-                                           region: "us-east-1", logger: logger)
+        let resources = ResourceSimulator(database: database, clock: clock, state: state, account: Self.account, region: "us-east-1",
+                                          times: times, logger: logger)
+        var declaration = fleet
+        declaration.times = times
+        try resources.reconcile(declaration)
+        let automations = AutomationEngine(database: database, state: state, clock: clock,
+                                           resources: SimulatorAPICaller(resources, account: Self.account, region: "us-east-1"),
+                                           parameters: parameters, account: Self.account, region: "us-east-1", logger: logger)
         let environment = APIEnvironment(database: database, state: state, clock: AnyWallClock(clock), account: Self.account,
                                          region: "us-east-1", defaultTimeZone: "UTC", metrics: state.metrics, logger: logger,
-                                         parameters: parameters, automations: automations)
+                                         parameters: parameters, automations: automations, resources: resources)
         let responder = APIResponder(table: environment.operationTable(), authenticator: authenticator, metrics: state.metrics,
                                      logger: logger, health: { ["status": "ok"] })
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
@@ -70,9 +77,14 @@ final class APITestServer: Sendable {
         self.state = state
         self.clock = clock
         self.parameters = parameters
+        self.resources = resources
         self.port = port
-        self.cloud = cloud
         self.automations = automations
+    }
+
+    /// The state of a simulated instance, as DescribeInstances reports it.
+    func instanceState(_ id: String) async throws -> String? {
+        try await resources.describeInstances(InstanceQuery(ids: [id]), page: .all).items.first?.state.rawValue
     }
 
     static let customerKey = "1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -117,6 +129,29 @@ final class APITestServer: Sendable {
     /// An operation call with a JSON body.
     func call(_ target: String, _ input: JSONValue = [:]) async throws -> Reply {
         try await raw(target, body: Data(input.serialized().utf8))
+    }
+
+    /// A Query-protocol call: `POST /` with the parameters form-encoded (as botocore encodes
+    /// them), no `X-Amz-Target`; the reply as text.
+    func form(_ parameters: [(String, String)], contentType: String = "application/x-www-form-urlencoded; charset=utf-8",
+              headers extra: [String: String] = [:]) async throws -> (status: Int, text: String, headers: [String: String]) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/")!)
+        request.httpMethod = "POST"
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let body = parameters.map { name, value in
+            "\(name.addingPercentEncoding(withAllowedCharacters: allowed)!)=\(value.addingPercentEncoding(withAllowedCharacters: allowed)!)"
+        }.joined(separator: "&")
+        request.httpBody = Data(body.utf8)
+        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        for (name, value) in extra { request.setValue(value, forHTTPHeaderField: name) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as! HTTPURLResponse
+        var headers: [String: String] = [:]
+        for (key, value) in http.allHeaderFields {
+            if let key = key as? String, let value = value as? String { headers[key.lowercased()] = value }
+        }
+        return (http.statusCode, String(decoding: data, as: UTF8.self), headers)
     }
 
     func get(_ path: String) async throws -> (status: Int, text: String) {

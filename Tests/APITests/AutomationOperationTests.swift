@@ -1,3 +1,4 @@
+import Actions
 import Automation
 import EventBus
 import Foundation
@@ -30,13 +31,22 @@ struct AutomationOperationTests {
         #expect(reply.status == 200, "\(reply.body)")
     }
 
-    @Test("AWS-StopEC2Instance: started, run against the EC2 test double, and reported field for field")
+    /// A fleet of `count` running instances in group `group`, tagged `tags`.
+    static func fleet(_ groups: (name: String, count: Int, tags: [Actions.Tag])...) -> FleetDeclaration {
+        FleetDeclaration(groups: groups.map { FleetDeclaration.InstanceGroup(name: $0.name, count: $0.count, tags: $0.tags) })
+    }
+
+    static func ids(_ group: String, _ count: Int) -> [String] {
+        (0..<count).map { FleetDeclaration.InstanceGroup.instanceId(group: group, index: $0) }
+    }
+
+    @Test("AWS-StopEC2Instance: started, run against the EC2 simulator, and reported field for field")
     func startAndGet() async throws {
-        let server = try await APITestServer()
+        let server = try await APITestServer(fleet: Self.fleet(("web", 1, [])))
         defer { server.stop() }
-        server.cloud.addInstance("i-0123456789abcdef0", state: "running")
+        let instance = Self.ids("web", 1)[0]
         let started = try await server.call("AmazonSSM.StartAutomationExecution", [
-            "DocumentName": "AWS-StopEC2Instance", "Parameters": ["InstanceId": ["i-0123456789abcdef0"]],
+            "DocumentName": "AWS-StopEC2Instance", "Parameters": ["InstanceId": [.string(instance)]],
         ])
         #expect(started.status == 200, "\(started.body)")
         let id = try #require(started.body["AutomationExecutionId"]?.stringValue)
@@ -53,7 +63,7 @@ struct AutomationOperationTests {
         #expect(execution["ExecutedBy"] == "arn:aws:iam::123456789012:user/anonymous")
         #expect(execution["ExecutionStartTime"] == .number(server.clock.now().timeIntervalSince1970))
         #expect(execution["ExecutionEndTime"]?.numberValue != nil)
-        #expect(execution["Parameters"] == ["InstanceId": ["i-0123456789abcdef0"], "AutomationAssumeRole": [""]])
+        #expect(execution["Parameters"] == ["InstanceId": [.string(instance)], "AutomationAssumeRole": [""]])
         #expect(execution["Outputs"] == [:])
         #expect(execution["StepExecutionsTruncated"] == false)
         #expect(execution["FailureMessage"] == nil && execution["CurrentStepName"] == nil)
@@ -66,22 +76,22 @@ struct AutomationOperationTests {
         #expect(first["IsCritical"] == false)
         #expect(first["IsEnd"] == false)
         #expect(first["MaxAttempts"] == 1)
-        #expect(first["Inputs"] == ["InstanceIds": #"["i-0123456789abcdef0"]"#, "DesiredState": #""stopped""#],
+        #expect(first["Inputs"] == ["InstanceIds": .string(#"[""# + instance + #""]"#), "DesiredState": #""stopped""#],
                 "AWS JSON-encodes each input")
         #expect(first["StepExecutionId"]?.stringValue?.count == 36)
         #expect(first["NextStep"] == "forceStopInstances")
         #expect(steps[1]["OnFailure"] == "Abort" && steps[1]["IsCritical"] == true)
-        #expect(server.cloud.instanceState("i-0123456789abcdef0") == "stopped")
+        #expect(try await server.instanceState(instance) == "stopped")
     }
 
     @Test("waiting for an approval: Pending steps listed, CurrentStepName, outputs not yet available; signals and their errors")
     func approvalOverHTTP() async throws {
-        let server = try await APITestServer()
+        let server = try await APITestServer(fleet: Self.fleet(("web", 1, [])))
         defer { server.stop() }
-        server.cloud.addInstance("i-1", state: "running")
+        let instance = Self.ids("web", 1)[0]
         try await create(server, "ask-then-look", Self.approval)
         let id = try #require(try await server.call("AmazonSSM.StartAutomationExecution", [
-            "DocumentName": "ask-then-look", "Parameters": ["InstanceId": ["i-1"]],
+            "DocumentName": "ask-then-look", "Parameters": ["InstanceId": [.string(instance)]],
         ]).body["AutomationExecutionId"]?.stringValue)
         _ = try await server.automations.execution(id) { $0.status == "Waiting" }
         let waiting = try #require(try await server.call("AmazonSSM.GetAutomationExecution", ["AutomationExecutionId": .string(id)])
@@ -92,7 +102,7 @@ struct AutomationOperationTests {
         let steps = try #require(waiting["StepExecutions"]?.arrayValue)
         #expect(steps.map { $0["StepStatus"] } == ["Waiting", "Pending"])
         #expect(steps[1] == ["StepName": "look", "Action": "aws:executeAwsApi", "StepStatus": "Pending"])
-        #expect(steps[0]["Inputs"]?["Message"] == #""Look at i-1?""#)
+        #expect(steps[0]["Inputs"]?["Message"] == .string("\"Look at \(instance)?\""))
 
         let wrongSignal = try await server.call("AmazonSSM.SendAutomationSignal", ["AutomationExecutionId": .string(id), "SignalType": "Resume"])
         #expect(wrongSignal.errorType == "InvalidAutomationSignalException")
@@ -173,14 +183,13 @@ struct AutomationOperationTests {
 
     @Test("DescribeAutomationExecutions: filters, newest first, pages; DescribeAutomationStepExecutions: filters, ReverseOrder, pages")
     func describe() async throws {
-        let server = try await APITestServer()
+        let server = try await APITestServer(fleet: Self.fleet(("web", 3, [])))
         defer { server.stop() }
-        for index in 1...3 { server.cloud.addInstance("i-\(index)", state: "running") }
         var ids: [String] = []
-        for index in 1...3 {
+        for instance in Self.ids("web", 3) {
             server.clock.advance(to: server.clock.now().addingTimeInterval(60))
             let reply = try await server.call("AmazonSSM.StartAutomationExecution", [
-                "DocumentName": "AWS-StopEC2Instance", "Parameters": ["InstanceId": [.string("i-\(index)")]]])
+                "DocumentName": "AWS-StopEC2Instance", "Parameters": ["InstanceId": [.string(instance)]]])
             ids.append(try #require(reply.body["AutomationExecutionId"]?.stringValue))
         }
         server.clock.advance(to: server.clock.now().addingTimeInterval(60))
@@ -244,10 +253,11 @@ struct AutomationOperationTests {
 
     @Test("rate control over HTTP: Targets by tag, children with ParentAutomationExecutionId, ResolvedTargets, ProgressCounters")
     func rateControl() async throws {
-        let server = try await APITestServer()
+        let server = try await APITestServer(fleet: Self.fleet(("office", 3, [Actions.Tag("Schedule", "office-hours")]),
+                                                               ("other", 1, [Actions.Tag("Schedule", "never")])))
         defer { server.stop() }
-        for index in 1...3 { server.cloud.addInstance("i-\(index)", state: "running", tags: ["Schedule": "office-hours"]) }
-        server.cloud.addInstance("i-9", state: "running", tags: ["Schedule": "never"])
+        let office = Self.ids("office", 3).sorted()
+        let other = Self.ids("other", 1)[0]
         let reply = try await server.call("AmazonSSM.StartAutomationExecution", [
             "DocumentName": "AWS-StopEC2Instance", "TargetParameterName": "InstanceId",
             "Targets": [["Key": "tag:Schedule", "Values": ["office-hours"]]], "MaxConcurrency": "100%", "MaxErrors": "0",
@@ -259,16 +269,16 @@ struct AutomationOperationTests {
         #expect(execution["AutomationExecutionStatus"] == "Success")
         #expect(execution["TargetParameterName"] == "InstanceId")
         #expect(execution["Targets"] == [["Key": "tag:Schedule", "Values": ["office-hours"]]])
-        #expect(execution["ResolvedTargets"] == ["ParameterValues": ["i-1", "i-2", "i-3"], "Truncated": false])
+        #expect(execution["ResolvedTargets"] == ["ParameterValues": .array(office.map { .string($0) }), "Truncated": false])
         #expect(execution["MaxConcurrency"] == "100%" && execution["MaxErrors"] == "0")
         #expect(execution["ProgressCounters"] == ["TotalSteps": 3, "SuccessSteps": 3, "FailedSteps": 0, "CancelledSteps": 0, "TimedOutSteps": 0])
         let children = try await server.call("AmazonSSM.DescribeAutomationExecutions", [
             "Filters": [["Key": "ParentExecutionId", "Values": [.string(parent)]]]])
         let list = try #require(children.body["AutomationExecutionMetadataList"]?.arrayValue)
         #expect(list.count == 3)
-        #expect(Set(list.compactMap { $0["Target"]?.stringValue }) == ["i-1", "i-2", "i-3"])
+        #expect(Set(list.compactMap { $0["Target"]?.stringValue }) == Set(office))
         #expect(list.allSatisfy { $0["ParentAutomationExecutionId"] == .string(parent) && $0["AutomationExecutionStatus"] == "Success" })
-        #expect(server.cloud.instanceState("i-9") == "running")
+        #expect(try await server.instanceState(other) == "running")
     }
 
     @Test("AWS's runbooks are documents owned by Amazon: described, listed, read, never changed")

@@ -6,7 +6,8 @@ struct RoleTests {
     static let readOperations = ["ssm:GetParameter", "ssm:GetCalendarState", "ssm:DescribeParameters",
                                  "ssm:ListDocuments", "events:TestEventPattern", "events:ListRules",
                                  "ec2:DescribeInstances", "rds:DescribeDBInstances", "GetParametersByPath",
-                                 "ssm:GetParameters", "ssm:GetParameterHistory", "ssm:ListTagsForResource"]
+                                 "ssm:GetParameters", "ssm:GetParameterHistory", "ssm:ListTagsForResource",
+                                 "ec2:DescribeInstanceStatus", "ec2:DescribeTags", "rds:ListTagsForResource"]
     static let runOperations = ["events:PutEvents", "events:EnableRule", "events:DisableRule",
                                 "ssm:StartAutomationExecution", "ssm:StopAutomationExecution", "ssm:SendAutomationSignal",
                                 "ssm:StartChangeRequestExecution", "ssm:SendCommand", "ssm:CancelCommand",
@@ -15,6 +16,8 @@ struct RoleTests {
     static let defineOperations = ["ssm:PutParameter", "ssm:DeleteParameter", "ssm:CreateDocument", "ssm:UpdateDocument",
                                    "events:PutRule", "events:PutTargets", "events:DeleteRule", "events:RemoveTargets",
                                    "ssm:LabelParameterVersion", "ec2:TerminateInstances", "ssm:AddTagsToResource",
+                                   "ec2:RunInstances", "ec2:CreateTags", "ec2:DeleteTags", "rds:CreateDBInstance",
+                                   "rds:DeleteDBInstance", "rds:AddTagsToResource", "rds:RemoveTagsFromResource",
                                    "Getaway", "Listen", "Test", "ssm:Get",
                                    "ssm:DeleteParameters", "ssm:UnlabelParameterVersion", "ssm:RemoveTagsFromResource"]
 

@@ -25,6 +25,16 @@ struct VerifierErrorTests {
         #expect(try Self.verifier().verify(Self.signedRequest()) == Self.alice.principal)
     }
 
+    @Test("a verified signature names its scope's service: the Query protocols (EC2, RDS) take their service from it")
+    func scopeService() throws {
+        for service in ["ssm", "ec2", "rds"] {
+            let verified = try Self.verifier().verifySignature(Self.signedRequest(service: service))
+            #expect(verified.service == service)
+            #expect(verified.region == "us-east-1")
+            #expect(verified.principal == Self.alice.principal)
+        }
+    }
+
     @Test("no Authorization header, or one that is not SigV4")
     func missingToken() throws {
         for request in [Self.signedRequest().removingHeader("Authorization"),

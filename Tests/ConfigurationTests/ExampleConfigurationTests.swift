@@ -63,6 +63,20 @@ struct ExampleConfigurationTests {
         #expect(heartbeat.targets == [TargetConfiguration(id: "event-log", kind: .log)])
     }
 
+    @Test("the example fleet: instances and a database tagged for the schedule, one instance untagged, no faults")
+    func fleet() throws {
+        let fleet = try DaemonConfiguration.load(path: Self.path).fleet
+        #expect(fleet.instanceGroups.map(\.name) == ["web", "batch", "bastion"])
+        let tagged = fleet.instanceGroups.filter { $0.tags.contains(TagConfiguration(key: "Schedule", value: "office-hours")) }
+        #expect(tagged.map(\.name) == ["web", "batch"])
+        #expect(fleet.instanceGroups.last?.tags == [TagConfiguration(key: "Name", value: "bastion")])
+        #expect(fleet.databases.map(\.identifier) == ["orders-db"])
+        #expect(fleet.databases[0].tags == [TagConfiguration(key: "Schedule", value: "office-hours")])
+        #expect(fleet.transitions.ec2Start == .seconds(10) && fleet.transitions.ec2Stop == .seconds(20))
+        #expect(fleet.transitions.rdsAutoStart == .seconds(7 * 24 * 3600))
+        #expect(fleet.faults.isEmpty)
+    }
+
     @Test("every rule remembers the line of its pattern or schedule")
     func patternLines() throws {
         let text = try String(contentsOfFile: Self.path, encoding: .utf8)

@@ -7,6 +7,7 @@ key, `start_daemon`/`stop_daemon` (SIGTERM: exit 0, no fault or error in the log
 `client(...)`, `assertClientError`, `eventually` and the recorded outbox.
 """
 
+import datetime as dt
 import json
 import os
 import re
@@ -40,16 +41,42 @@ os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 os.environ["AWS_PAGER"] = ""
 
 LISTENING = re.compile(r"^schedulerd: AWS API listening on (http://127\.0\.0\.1:\d+) ")
-FAULT = re.compile(r"\bfault\b", re.IGNORECASE)
+# What the daemon logs for an unexpected error ("api fault"); the simulators' injected faults are
+# expected and logged as such.
+FAULT = re.compile(r"\bapi fault\b", re.IGNORECASE)
 LOG_LEVEL = re.compile(r"^\S+ (trace|debug|info|notice|warning|error|critical) ")
+
+
+def iso(instant):
+    return instant.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso(text):
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
+
+
+def recorder_arn(path):
+    """A command target ARN whose program appends `IDEMPOTENCY_KEY<TAB>STDIN` and a newline to `path`."""
+    script = '{ printf "%s\\t" "$SCHEDULERD_IDEMPOTENCY_KEY"; cat; echo; } >> "$1"'
+    return "arn:schedulerd:command:::" + json.dumps(["/bin/sh", "-c", script, "recorder", path])
+
+
+def read_recorded(path):
+    """[(key, payload)] from a recorder's file, in the order written."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        return []
+    return [tuple(line.split("\t", 1)) if "\t" in line else (None, line) for line in text.splitlines()]
 
 
 class Daemon:
     """`schedulerd serve` as a child process in its own session, stdout watched for the
     listening line, stderr kept in a file."""
 
-    def __init__(self, sandbox, config, data, extra):
-        self.stderr_path = os.path.join(sandbox, "serve.stderr")
+    def __init__(self, sandbox, config, data, extra, name="serve"):
+        self.stderr_path = os.path.join(sandbox, f"{name}.stderr")
         self.stdout_lines = []
         self.endpoint = None
         self._listening = threading.Event()
@@ -165,17 +192,20 @@ class DaemonTestCase(unittest.TestCase):
         self.assertRegex(pairs["AWS_ACCESS_KEY_ID"], r"^AKIA[A-Z0-9]{16}$")
         return pairs["AWS_ACCESS_KEY_ID"], pairs["AWS_SECRET_ACCESS_KEY"]
 
-    def start_daemon(self, extra=(), config=""):
+    def start_daemon(self, extra=(), config="", configuration=None, name="serve"):
+        """`schedulerd serve` on a free port with the sandbox's data and calendars, then `config`
+        after `rules: []` (or `configuration` in its place: YAML with rules, fleet …); its log in
+        NAME.stderr."""
         calendars = os.path.join(self.sandbox, "calendars")
         os.makedirs(calendars, exist_ok=True)
         config = self.write("schedulerd.yaml", (
             "listen: 127.0.0.1:0\n"
             f"data_dir: {self.data}\n"
             f"calendars_dir: {calendars}\n"
-            "rules: []\n" + config))
+            + (configuration if configuration is not None else "rules: []\n" + config)))
         if self.daemon is not None:
             self.daemon.kill()  # a restart: the previous one has stopped; close its pipe
-        self.daemon = Daemon(self.sandbox, config, self.data, list(extra))
+        self.daemon = Daemon(self.sandbox, config, self.data, list(extra), name=name)
         self.assertIsNotNone(self.daemon.endpoint,
                              f"serve printed no listening line within 60 s (running: {self.daemon.running}); "
                              f"stdout: {self.daemon.stdout_lines}" + self.diag())
@@ -251,11 +281,11 @@ class DaemonTestCase(unittest.TestCase):
                                         connect_timeout=10, read_timeout=60)
         return session.client(service, endpoint_url=self.daemon.endpoint, config=config)
 
-    def assertClientError(self, code, call, *args, **kwargs):
+    def assertClientError(self, code, call, *args, status=400, **kwargs):
         with self.assertRaises(ClientError, msg=f"{call.__name__} was not refused with {code}") as caught:
             call(*args, **kwargs)
         response = caught.exception.response
         self.assertEqual(response["Error"]["Code"], code, f"{call.__name__}: {response}")
-        self.assertEqual(response["ResponseMetadata"]["HTTPStatusCode"], 400, f"{call.__name__}: {response}")
+        self.assertEqual(response["ResponseMetadata"]["HTTPStatusCode"], status, f"{call.__name__}: {response}")
         self.assertTrue(response["ResponseMetadata"].get("RequestId"), f"{call.__name__}: no x-amzn-RequestId")
         return response["Error"].get("Message", "")

@@ -10,8 +10,9 @@ One daemon on simulated time (60 simulated seconds a real second). With the aws 
    the outputs; `describe-automation-step-executions` lists the steps.
 2. `ClientToken`: the same token gives the same execution, another request under it is refused.
    Then `{{ssm:}}` and `{{ssm-secure:}}` parameter values, read from parameters `put-parameter` made.
-3. AWS-StopEC2Instance resolves as AWS's own runbook (owner Amazon) and, with no EC2 provider in
-   this build, fails with the reason in `FailureMessage`.
+3. AWS-StopEC2Instance resolves as AWS's own runbook (owner Amazon), stops an instance of the
+   simulated fleet (`aws ec2 describe-instances` then says stopped), and for an unknown instance
+   fails with EC2's error in `FailureMessage`.
 4. A rule with an automation definition ARN target: `put-events` starts the runbook once, with
    the rule's input as its parameters.
 5. `stop-automation-execution` cancels a sleeping execution.
@@ -134,7 +135,8 @@ class Automations(DaemonTestCase):
         return execution, seen
 
     def test_automations_with_the_cli(self):
-        self.start_daemon(["--clock-speed", str(SPEED), "--clock-start", "2026-12-01T12:00:00Z"])
+        self.start_daemon(["--clock-speed", str(SPEED), "--clock-start", "2026-12-01T12:00:00Z"],
+                          config="fleet:\n  ec2:\n    - {group: web, count: 1, tags: {Name: web}}\n")
         out = os.path.join(self.sandbox, "greetings.txt")
         calendar = self.write("window.ics", OPEN_CALENDAR)
         self.aws("ssm", "create-document", "--name", "e2e-window", "--document-type", "ChangeCalendar",
@@ -213,14 +215,23 @@ class Automations(DaemonTestCase):
         self.assertIn("InvalidAutomationExecutionParametersException", stderr)
         self.assertIn("names a SecureString", stderr)
 
-        # 3. AWS's runbook: owned by Amazon; no EC2 provider in this build yet.
+        # 3. AWS's runbook, owned by Amazon, stops an instance of the simulated fleet; an unknown
+        # instance fails with EC2's own error.
         described = self.aws("ssm", "describe-document", "--name", "AWS-StopEC2Instance")["Document"]
         self.assertEqual((described["Owner"], described["DocumentType"]), ("Amazon", "Automation"))
+        web = self.aws("ec2", "describe-instances", "--filters", "Name=tag:Name,Values=web")["Reservations"][0]["Instances"][0]
+        self.assertEqual(web["State"]["Name"], "running")
+        stop = self.aws("ssm", "start-automation-execution", "--document-name", "AWS-StopEC2Instance",
+                        "--parameters", json.dumps({"InstanceId": [web["InstanceId"]]}))["AutomationExecutionId"]
+        stopped, _ = self.until_status(stop, {"Failed", "Success", "TimedOut"})
+        self.assertEqual(stopped["AutomationExecutionStatus"], "Success", stopped)
+        reply = self.aws("ec2", "describe-instances", "--instance-ids", web["InstanceId"])
+        self.assertEqual(reply["Reservations"][0]["Instances"][0]["State"]["Name"], "stopped")
         ec2 = self.aws("ssm", "start-automation-execution", "--document-name", "AWS-StopEC2Instance",
                        "--parameters", json.dumps({"InstanceId": ["i-0123456789abcdef0"]}))["AutomationExecutionId"]
         failed, _ = self.until_status(ec2, {"Failed", "Success"})
         self.assertEqual(failed["AutomationExecutionStatus"], "Failed")
-        self.assertIn("ServiceNotAvailable", failed["FailureMessage"])
+        self.assertIn("InvalidInstanceID.NotFound: The instance ID 'i-0123456789abcdef0' does not exist", failed["FailureMessage"])
         listed = self.aws("ssm", "describe-automation-executions", "--filters", "Key=ExecutionStatus,Values=Failed")
         self.assertEqual([e["AutomationExecutionId"] for e in listed["AutomationExecutionMetadataList"]], [ec2])
         status, stderr = self.aws("ssm", "start-automation-execution", "--document-name", "AWS-NoSuchRunbook", expect_ok=False)

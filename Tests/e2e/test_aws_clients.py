@@ -27,15 +27,7 @@ import sys
 import time
 import unittest
 
-from harness import ACCOUNT, REGION, DaemonTestCase
-
-
-def iso(instant):
-    return instant.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_iso(text):
-    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
+from harness import ACCOUNT, REGION, DaemonTestCase, iso, parse_iso, read_recorded, recorder_arn
 
 
 def utc(hour, minute=0):
@@ -48,22 +40,6 @@ def state_at(windows, instant):
     state = "CLOSED" if any(start <= instant < end for start, end in windows) else "OPEN"
     boundaries = sorted(b for window in windows for b in window if b > instant)
     return state, (boundaries[0] if boundaries else None)
-
-
-def recorder_arn(path):
-    """A command target ARN whose program appends `IDEMPOTENCY_KEY<TAB>STDIN` and a newline to `path`."""
-    script = '{ printf "%s\\t" "$SCHEDULERD_IDEMPOTENCY_KEY"; cat; echo; } >> "$1"'
-    return "arn:schedulerd:command:::" + json.dumps(["/bin/sh", "-c", script, "recorder", path])
-
-
-def read_recorded(path):
-    """[(key, payload)] from a recorder's file, in the order written."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except FileNotFoundError:
-        return []
-    return [tuple(line.split("\t", 1)) if "\t" in line else (None, line) for line in text.splitlines()]
 
 
 class EndToEnd(DaemonTestCase):

@@ -1,3 +1,4 @@
+public import Actions
 public import Automation
 public import Daemon
 import Foundation
@@ -8,7 +9,7 @@ public import SchedulerCore
 public import Store
 
 /// What the operations share: the database, the schedule in force, the daemon's clock and
-/// identity. One per daemon.
+/// identity, the EC2 and RDS fleet. One per daemon.
 public struct APIEnvironment: Sendable {
     public let database: SchedulerDatabase
     public let state: RuntimeState
@@ -23,10 +24,15 @@ public struct APIEnvironment: Sendable {
     /// Runs StartAutomationExecution's executions; nil answers the automation operations with
     /// an internal error.
     public let automations: AutomationEngine?
+    /// Where EC2 instances and RDS databases live (the daemon's simulator).
+    public let resources: any ResourceProvider
 
+    /// - Parameter resources: The fleet the EC2 and RDS actions act on; by default a simulator
+    ///   over `database` on `clock` with AWS-like transition times (whose transitions then
+    ///   complete when a call finds them due, there being no transition service).
     public init(database: SchedulerDatabase, state: RuntimeState, clock: AnyWallClock, account: String, region: String,
                 defaultTimeZone: String, metrics: MetricsRegistry, logger: Logger, parameters: ParameterStore,
-                automations: AutomationEngine? = nil) {
+                automations: AutomationEngine? = nil, resources: (any ResourceProvider)? = nil) {
         self.database = database
         self.state = state
         self.clock = clock
@@ -37,6 +43,8 @@ public struct APIEnvironment: Sendable {
         self.logger = logger
         self.parameters = parameters
         self.automations = automations
+        self.resources = resources ?? ResourceSimulator(database: database, clock: clock, state: state, account: account,
+                                                        region: region, logger: logger)
     }
 
     /// Every operation schedulerd serves.
@@ -49,6 +57,7 @@ public struct APIEnvironment: Sendable {
         EventOperations(environment: self).register(in: &table)
         ParameterOperations(environment: self, store: parameters).register(in: &table)
         AutomationOperations(environment: self).register(in: &table)
+        ResourceActions(environment: self).register(in: &table)
         return table
     }
 }

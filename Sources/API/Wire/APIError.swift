@@ -27,8 +27,12 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public static func `internal`(_ service: ServiceKind) -> APIError {
-        APIError(service == .events ? "InternalException" : "InternalServerError",
-                 "An internal error occurred; the request was not applied.", status: 500)
+        switch service {
+        case .events: APIError("InternalException", "An internal error occurred; the request was not applied.", status: 500)
+        case .ec2: APIError("InternalError", "An internal error has occurred", status: 500)
+        case .rds: APIError("InternalFailure", "An internal error has occurred", status: 500)
+        case .ssm: APIError("InternalServerError", "An internal error occurred; the request was not applied.", status: 500)
+        }
     }
 
     /// AWS names members in validation messages with a lower-case first letter.

@@ -3,11 +3,15 @@ public struct Caller: Sendable, Equatable {
     public let name: String
     public let accessKeyId: String?
     public let role: String
+    /// The service the request's verified credential scope names (`ec2`, `rds` …); nil when
+    /// requests are not signed (`auth: none`). The Query protocols take their service from it.
+    public let signingService: String?
 
-    public init(name: String, accessKeyId: String?, role: String) {
+    public init(name: String, accessKeyId: String?, role: String, signingService: String? = nil) {
         self.name = name
         self.accessKeyId = accessKeyId
         self.role = role
+        self.signingService = signingService
     }
 
     /// The caller under `auth: none`.

@@ -1,3 +1,4 @@
+public import Actions
 public import EventBus
 
 /// One API call as a handler sees it: which operation, its input, who asked.
@@ -13,6 +14,20 @@ public struct APICall: Sendable {
 /// Any other error thrown is a fault: logged, and answered with the service's 500 error.
 public typealias JSONOperation = @Sendable (APICall) async throws -> [String: JSONValue]
 
+/// One Query-protocol call (EC2, RDS) as a handler sees it: the action, its form parameters,
+/// who asked.
+public struct QueryCall: Sendable {
+    public let service: ServiceKind
+    public let action: String
+    public let input: OperationInput
+    public let caller: Caller
+    public let requestId: String
+}
+
+/// A Query-protocol operation: the answer shaped as the service's model (written as XML by
+/// the responder), or an `APIError` / `ResourceError`. Any other error is a fault.
+public typealias QueryOperation = @Sendable (QueryCall) async throws -> ModelValue
+
 /// Every operation the listener serves, keyed the way the wire names them.
 ///
 /// AWS JSON 1.1 services are keyed by `X-Amz-Target` (`AmazonSSM.GetCalendarState`); the Query
@@ -25,7 +40,15 @@ public struct OperationTable: Sendable {
         let handler: JSONOperation
     }
 
+    struct QueryEntry: Sendable {
+        let service: ServiceKind
+        let action: String
+        let handler: QueryOperation
+    }
+
     private(set) var json: [String: JSONEntry] = [:]
+    /// Query-protocol operations, keyed `service.Action` (`ec2.StartInstances`).
+    private(set) var query: [String: QueryEntry] = [:]
     /// The `X-Amz-Target` prefix of each JSON service (`AmazonSSM`, `AWSEvents`).
     public static let jsonPrefixes: [ServiceKind: String] = [.ssm: "AmazonSSM", .events: "AWSEvents"]
 
@@ -37,6 +60,16 @@ public struct OperationTable: Sendable {
     }
 
     func jsonOperation(target: String) -> JSONEntry? { json[target] }
+
+    /// Registers a Query-protocol action of `service` (the signing service of its requests).
+    public mutating func register(query service: ServiceKind, _ action: String, _ handler: @escaping QueryOperation) {
+        query["\(service.rawValue).\(action)"] = QueryEntry(service: service, action: action, handler: handler)
+    }
+
+    func queryOperation(service: ServiceKind, action: String) -> QueryEntry? { query["\(service.rawValue).\(action)"] }
+
+    /// Every registered Query action as `service.Action`, sorted.
+    public var queryActions: [String] { query.keys.sorted() }
 
     /// The service a target names, even when the operation is unknown (for its error vocabulary).
     static func service(ofTarget target: String) -> ServiceKind? {

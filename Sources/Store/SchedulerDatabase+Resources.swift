@@ -1,0 +1,315 @@
+import GRDB
+import Foundation
+
+extension SchedulerDatabase {
+    /// The tables of the EC2 and RDS simulators (migration "v5: resources").
+    static func createResourceTables(_ db: Database) throws {
+        try db.create(table: "ec2Instance") { t in
+            t.primaryKey("id", .text)
+            t.column("reservationId", .text).notNull()
+            t.column("imageId", .text).notNull()
+            t.column("instanceType", .text).notNull()
+            t.column("availabilityZone", .text).notNull()
+            t.column("privateIpAddress", .text).notNull()
+            t.column("keyName", .text)
+            t.column("launchIndex", .integer).notNull()
+            t.column("launchTime", .double).notNull()
+            t.column("state", .text).notNull()
+            t.column("stateTransitionReason", .text).notNull()
+            t.column("stateReasonCode", .text)
+            t.column("stateReasonMessage", .text)
+            t.column("nextState", .text)
+            t.column("nextStateAt", .double)
+            t.column("transitionCause", .text)
+            t.column("changedAt", .double).notNull()
+            t.column("origin", .text).notNull()
+            t.column("configKey", .text)
+            t.column("clientToken", .text)
+        }
+        try db.create(index: "ec2Instance_due", on: "ec2Instance", columns: ["nextStateAt"])
+        try db.create(index: "ec2Instance_clientToken", on: "ec2Instance", columns: ["clientToken"])
+        try db.create(table: "dbInstance") { t in
+            t.primaryKey("identifier", .text)
+            t.column("engine", .text).notNull()
+            t.column("engineVersion", .text).notNull()
+            t.column("instanceClass", .text).notNull()
+            t.column("status", .text).notNull()
+            t.column("allocatedStorage", .integer).notNull()
+            t.column("masterUsername", .text).notNull()
+            t.column("dbName", .text)
+            t.column("availabilityZone", .text).notNull()
+            t.column("port", .integer).notNull()
+            t.column("resourceId", .text).notNull()
+            t.column("createdAt", .double).notNull()
+            t.column("nextStatus", .text)
+            t.column("nextStatusAt", .double)
+            t.column("transitionCause", .text)
+            t.column("changedAt", .double).notNull()
+            t.column("origin", .text).notNull()
+        }
+        try db.create(index: "dbInstance_due", on: "dbInstance", columns: ["nextStatusAt"])
+        try db.create(table: "resourceTag") { t in
+            t.column("resourceType", .text).notNull()
+            t.column("resourceId", .text).notNull()
+            t.column("key", .text).notNull()
+            t.column("value", .text).notNull()
+            t.column("position", .integer).notNull()
+            t.primaryKey(["resourceType", "resourceId", "key"])
+        }
+        try db.create(index: "resourceTag_key", on: "resourceTag", columns: ["resourceType", "key", "value"])
+        try db.create(table: "resourceFault") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("kind", .text).notNull()
+            t.column("service", .text)
+            t.column("resourceId", .text)
+            t.column("operation", .text)
+            t.column("remaining", .integer)
+            t.column("probability", .double).notNull().defaults(to: 1)
+            t.column("origin", .text).notNull()
+            t.column("createdAt", .double).notNull()
+        }
+    }
+
+    /// Runs `body` in one write transaction over the simulators' tables (and the outbox, for
+    /// the events their changes emit): everything it writes is committed together or not at all.
+    public func resourceWrite<T>(_ body: (ResourceTransaction) throws -> T) throws -> T {
+        try writer.write { db in try body(ResourceTransaction(db: db)) }
+    }
+
+    /// Runs `body` in one read transaction over the simulators' tables.
+    public func resourceRead<T>(_ body: (ResourceTransaction) throws -> T) throws -> T {
+        try writer.read { db in try body(ResourceTransaction(db: db)) }
+    }
+
+    /// The faults in force, oldest first.
+    public func resourceFaults() throws -> [ResourceFaultRecord] {
+        try resourceRead { try $0.faults() }
+    }
+
+    /// Adds a fault; returns it with its id.
+    public func addResourceFault(_ fault: ResourceFaultRecord) throws -> ResourceFaultRecord {
+        try resourceWrite { try $0.insert(fault) }
+    }
+
+    /// Removes faults: the one with `id`, or every fault of `origin` when `id` is nil. Returns
+    /// how many were removed.
+    @discardableResult
+    public func removeResourceFaults(id: Int64?, origin: String? = nil) throws -> Int {
+        try resourceWrite { transaction in
+            var request = ResourceFaultRecord.all()
+            if let id { request = request.filter(Column("id") == id) }
+            if let origin { request = request.filter(Column("origin") == origin) }
+            return try request.deleteAll(transaction.db)
+        }
+    }
+}
+
+/// The simulators' tables inside one transaction. Only `SchedulerDatabase.resourceWrite` and
+/// `resourceRead` make one, and it must not outlive their closure.
+public struct ResourceTransaction {
+    let db: Database
+
+    // MARK: EC2 instances
+
+    /// The instances with these ids, in no particular order; unknown ids are left out.
+    public func instances(ids: [String]) throws -> [InstanceRecord] {
+        guard !ids.isEmpty else { return [] }
+        var found: [InstanceRecord] = []
+        for chunk in Self.chunks(Array(Set(ids))) {
+            let statement = try db.cachedStatement(sql: "SELECT * FROM ec2Instance WHERE id IN (\(Self.placeholders(chunk.count)))")
+            found += try InstanceRecord.fetchAll(statement, arguments: StatementArguments(Array(chunk)))
+        }
+        return found
+    }
+
+    public func allInstances() throws -> [InstanceRecord] {
+        try InstanceRecord.order(Column("id")).fetchAll(db)
+    }
+
+    public func instances(clientToken: String) throws -> [InstanceRecord] {
+        try InstanceRecord.filter(Column("clientToken") == clientToken).order(Column("launchIndex")).fetchAll(db)
+    }
+
+    public func configInstances() throws -> [InstanceRecord] {
+        try InstanceRecord.filter(Column("origin") == "config").fetchAll(db)
+    }
+
+    /// Instances whose transition is due at or before `time`, earliest first.
+    public func dueInstances(at time: Double, limit: Int) throws -> [InstanceRecord] {
+        let statement = try db.cachedStatement(sql: "SELECT * FROM ec2Instance WHERE nextStateAt <= ? ORDER BY nextStateAt, id LIMIT ?")
+        return try InstanceRecord.fetchAll(statement, arguments: [time, limit])
+    }
+
+    /// Instances whose transition hangs (a state ahead, no time).
+    public func hungInstances() throws -> [InstanceRecord] {
+        try InstanceRecord.filter(Column("nextStateAt") == nil && Column("nextState") != nil).fetchAll(db)
+    }
+
+    public func save(_ instance: InstanceRecord) throws {
+        try instance.save(db)
+    }
+
+    /// Writes what a state change changes (state, reasons, the transition ahead), with one
+    /// cached statement: thousands of instances change state at once when a fleet stops.
+    public func updateState(_ instance: InstanceRecord) throws {
+        let statement = try db.cachedStatement(sql: """
+            UPDATE ec2Instance SET state = ?, stateTransitionReason = ?, stateReasonCode = ?, stateReasonMessage = ?,
+                nextState = ?, nextStateAt = ?, transitionCause = ?, changedAt = ? WHERE id = ?
+            """)
+        try statement.execute(arguments: [instance.state, instance.stateTransitionReason, instance.stateReasonCode,
+                                          instance.stateReasonMessage, instance.nextState, instance.nextStateAt, instance.transitionCause,
+                                          instance.changedAt, instance.id])
+    }
+
+    /// Adds a new instance (faster than `save`, which tries an update first).
+    public func insert(_ instance: InstanceRecord) throws {
+        try instance.insert(db)
+    }
+
+    public func deleteInstance(id: String) throws {
+        _ = try InstanceRecord.deleteOne(db, key: id)
+        try ResourceTagRecord.filter(Column("resourceType") == "instance" && Column("resourceId") == id).deleteAll(db)
+    }
+
+    // MARK: RDS DB instances
+
+    public func dbInstance(_ identifier: String) throws -> DBInstanceRecord? {
+        try DBInstanceRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM dbInstance WHERE identifier = ?"), arguments: [identifier])
+    }
+
+    public func allDBInstances() throws -> [DBInstanceRecord] {
+        try DBInstanceRecord.order(Column("identifier")).fetchAll(db)
+    }
+
+    public func dueDBInstances(at time: Double, limit: Int) throws -> [DBInstanceRecord] {
+        let statement = try db.cachedStatement(sql: """
+            SELECT * FROM dbInstance WHERE nextStatusAt <= ? ORDER BY nextStatusAt, identifier LIMIT ?
+            """)
+        return try DBInstanceRecord.fetchAll(statement, arguments: [time, limit])
+    }
+
+    public func hungDBInstances() throws -> [DBInstanceRecord] {
+        try DBInstanceRecord.filter(Column("nextStatusAt") == nil && Column("nextStatus") != nil).fetchAll(db)
+    }
+
+    public func save(_ instance: DBInstanceRecord) throws {
+        try instance.save(db)
+    }
+
+    /// Writes what a status change changes, as `updateState` does for instances.
+    public func updateStatus(_ database: DBInstanceRecord) throws {
+        let statement = try db.cachedStatement(sql: """
+            UPDATE dbInstance SET status = ?, nextStatus = ?, nextStatusAt = ?, transitionCause = ?, changedAt = ? WHERE identifier = ?
+            """)
+        try statement.execute(arguments: [database.status, database.nextStatus, database.nextStatusAt, database.transitionCause,
+                                          database.changedAt, database.identifier])
+    }
+
+    public func deleteDBInstance(_ identifier: String) throws {
+        _ = try DBInstanceRecord.deleteOne(db, key: identifier)
+        try ResourceTagRecord.filter(Column("resourceType") == "db" && Column("resourceId") == identifier).deleteAll(db)
+    }
+
+    /// The earliest transition due, of either kind.
+    public func nextDueTime() throws -> Double? {
+        let instance = try Double.fetchOne(db.cachedStatement(sql: "SELECT MIN(nextStateAt) FROM ec2Instance"))
+        let database = try Double.fetchOne(db.cachedStatement(sql: "SELECT MIN(nextStatusAt) FROM dbInstance"))
+        return [instance, database].compactMap { $0 }.min()
+    }
+
+    /// Whether any transition is due at or before `time`.
+    public func anyDue(at time: Double) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT EXISTS(SELECT 1 FROM ec2Instance WHERE nextStateAt <= ?1) OR EXISTS(SELECT 1 FROM dbInstance WHERE nextStatusAt <= ?1)
+            """), arguments: [time]) ?? false
+    }
+
+    // MARK: Tags
+
+    /// The tags of resources of `type` (`instance` or `db`): of `ids`, or of all when nil; each
+    /// resource's tags in the order they were added.
+    public func tags(type: String, ids: [String]?) throws -> [ResourceTagRecord] {
+        let base = ResourceTagRecord.filter(Column("resourceType") == type)
+        guard let ids else {
+            return try base.order(Column("resourceId"), Column("position")).fetchAll(db)
+        }
+        var found: [ResourceTagRecord] = []
+        for chunk in Self.chunks(Array(Set(ids))) {
+            let statement = try db.cachedStatement(sql: "SELECT * FROM resourceTag WHERE resourceType = ? AND resourceId IN "
+                                                   + "(\(Self.placeholders(chunk.count))) ORDER BY resourceId, position")
+            found += try ResourceTagRecord.fetchAll(statement, arguments: StatementArguments([type] + Array(chunk)))
+        }
+        return found
+    }
+
+    /// Sets `key` to `value` on one resource: a new key goes last, an existing one keeps its place.
+    /// (One cached statement: reconciling a fleet of thousands sets tens of thousands of tags.)
+    public func setTag(type: String, id: String, key: String, value: String) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO resourceTag (resourceType, resourceId, key, value, position)
+            VALUES (?1, ?2, ?3, ?4, COALESCE((SELECT MAX(position) + 1 FROM resourceTag WHERE resourceType = ?1 AND resourceId = ?2), 0))
+            ON CONFLICT (resourceType, resourceId, key) DO UPDATE SET value = excluded.value
+            """)
+        try statement.execute(arguments: [type, id, key, value])
+    }
+
+    public func deleteTag(type: String, id: String, key: String) throws {
+        _ = try ResourceTagRecord.deleteOne(db, key: ["resourceType": type, "resourceId": id, "key": key])
+    }
+
+    // MARK: Faults
+
+    public func faults() throws -> [ResourceFaultRecord] {
+        try ResourceFaultRecord.fetchAll(db.cachedStatement(sql: "SELECT * FROM resourceFault ORDER BY id"))
+    }
+
+    public func insert(_ fault: ResourceFaultRecord) throws -> ResourceFaultRecord {
+        var fault = fault
+        try fault.insert(db)
+        return fault
+    }
+
+    public func deleteFault(id: Int64) throws {
+        _ = try ResourceFaultRecord.deleteOne(db, key: id)
+    }
+
+    public func setFaultRemaining(id: Int64, _ remaining: Int?) throws {
+        try db.execute(sql: "UPDATE resourceFault SET remaining = ? WHERE id = ?", arguments: [remaining, id])
+    }
+
+    public func deleteFaults(origin: String) throws {
+        _ = try ResourceFaultRecord.filter(Column("origin") == origin).deleteAll(db)
+    }
+
+    // MARK: Outbox
+
+    /// Records an event and its deliveries in this transaction, as the other outbox writes do
+    /// (with cached statements: a fleet stopping records thousands at once).
+    public func record(_ event: StoredEvent, deliveries: [DeliveryRecord]) throws {
+        let insertEvent = try db.cachedStatement(sql: """
+            INSERT INTO event (id, dedupeKey, time, source, detailType, body, recordedAt, deliverable) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try insertEvent.execute(arguments: [event.id, event.dedupeKey, event.time, event.source, event.detailType, event.body,
+                                            event.recordedAt, event.deliverable])
+        guard !deliveries.isEmpty else { return }
+        let insertDelivery = try db.cachedStatement(sql: """
+            INSERT INTO delivery (eventId, rule, targetId, status, attempts, nextAttemptAt, lastError, output, updatedAt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for delivery in deliveries {
+            try insertDelivery.execute(arguments: [delivery.eventId, delivery.rule, delivery.targetId, delivery.status.rawValue,
+                                                   delivery.attempts, delivery.nextAttemptAt, delivery.lastError, delivery.output,
+                                                   delivery.updatedAt])
+        }
+    }
+
+    /// `?, ?, ?` for `count` values.
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+
+    /// SQLite limits the variables of one statement; 500 stays far below every limit.
+    static func chunks(_ values: [String]) -> [ArraySlice<String>] {
+        stride(from: 0, to: values.count, by: 500).map { values[$0..<min($0 + 500, values.count)] }
+    }
+}
