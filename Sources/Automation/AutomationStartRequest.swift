@@ -7,7 +7,7 @@ public struct AutomationStartRequest: Sendable {
     /// `$DEFAULT` (nil), `$LATEST` or a number.
     public var documentVersion: String?
     public var parameters: [String: [String]]
-    /// Same token, same request: the same execution. Rule targets pass `EVENT_ID:TARGET_ID`.
+    /// Same token, same request: the same execution. Rule targets pass `RULE:EVENT_ID:TARGET_ID`.
     public var clientToken: String?
     /// `Auto` (the only mode schedulerd runs).
     public var mode: String

@@ -1,9 +1,9 @@
 /// What a rule's `automation` target needs: something that starts executions (the Automation
 /// module's engine; the daemon passes it to the delivery service).
 public protocol AutomationStarter: Sendable {
-    /// Starts the target's runbook with `parameters` under `clientToken` (`EVENT_ID:TARGET_ID`,
-    /// so a redelivered event finds the execution its first delivery started); returns the
-    /// execution id.
+    /// Starts the target's runbook with `parameters`; `clientToken` is the delivery's key
+    /// (`EVENT_ID:TARGET_ID`), which with `rule` names the execution, so a redelivered event
+    /// finds the execution its first delivery started. Returns the execution id.
     func start(for target: TargetDefinition.Automation, parameters: [String: [String]], clientToken: String,
                rule: String) async throws(AutomationStartRefused) -> String
 }

@@ -30,7 +30,7 @@ public struct AutomationExecutionRecord: Codable, Sendable, Equatable, Fetchable
     public var parentId: String?
     /// The target value a child runs for (`Target`).
     public var target: String?
-    /// `ClientToken` (API) or `EVENT_ID:TARGET_ID` (rule target); unique.
+    /// `ClientToken` (API) or `RULE:EVENT_ID:TARGET_ID` (rule target); unique.
     public var clientToken: String?
     /// What the request asked for, canonical JSON: a retry with the same token must match it.
     public var requestFingerprint: String?

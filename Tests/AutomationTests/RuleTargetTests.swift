@@ -34,7 +34,7 @@ struct RuleTargetTests {
     static func delivery(_ harness: Harness, event: String, target: String, where predicate: (DeliveryRecord) -> Bool) async throws -> DeliveryRecord {
         while true {
             if let delivery = try harness.database.events(since: nil).first(where: { $0.event.id == event })?
-                .deliveries.first(where: { $0.targetId == target }), predicate(delivery) {
+                .deliveries.first(where: { $0.targetId == target && predicate($0) }) {
                 return delivery
             }
             await Task.yield()
@@ -62,7 +62,7 @@ struct RuleTargetTests {
 
         let event = try Self.emit(harness)
         let delivered = try await Self.delivery(harness, event: event.id, target: "stop-fleet") { $0.status == .delivered }
-        let execution = try #require(try harness.database.automationExecution(clientToken: "\(event.id):stop-fleet"))
+        let execution = try #require(try harness.database.automationExecution(clientToken: "nightly-stop:\(event.id):stop-fleet"))
         #expect(delivered.output == "AutomationExecutionId \(execution.id)")
         #expect(execution.executedBy == "arn:aws:events:us-east-1:123456789012:rule/nightly-stop")
         let finished = try await harness.finished(execution.id)
@@ -106,5 +106,34 @@ struct RuleTargetTests {
         #expect(ghost.lastError?.hasPrefix("AutomationDefinitionNotFoundException") == true)
         let bad = try await Self.delivery(harness, event: event.id, target: "bad-input") { $0.status == .dead }
         #expect(bad.lastError == "parameter InstanceId must be a string or a list of strings")
+    }
+
+    @Test("two rules matching one event, each with a target named stop-fleet, start one execution each")
+    func sameTargetIdInTwoRules() async throws {
+        func stop(_ instance: String) -> TargetDefinition {
+            TargetDefinition(id: "stop-fleet", kind: .automation, input: #"{"InstanceId": ["\#(instance)"]}"#,
+                             automation: .init(arn: Self.arn, documentName: "AWS-StopEC2Instance", documentVersion: "$DEFAULT"))
+        }
+        let pattern = #"{"source":["aws.ssm"],"detail-type":["Calendar State Change"]}"#
+        let harness = try Harness(rules: [Self.rule("stop-web", pattern: pattern, targets: [stop("i-1")]),
+                                          Self.rule("stop-batch", pattern: pattern, targets: [stop("i-2")])])
+        for id in ["i-1", "i-2"] { harness.cloud.addInstance(id, state: "running") }
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let deliveries = DeliveryService(clock: harness.clock, database: harness.database, state: harness.state, logger: logger,
+                                         idleWake: 3600, automations: harness.engine)
+        let service = Task { try await deliveries.run() }
+        defer { service.cancel() }
+        let event = try Self.emit(harness)
+        var started: [String] = []
+        for rule in ["stop-web", "stop-batch"] {
+            let delivered = try await Self.delivery(harness, event: event.id, target: "stop-fleet") { $0.rule == rule && $0.status != .pending }
+            #expect(delivered.status == .delivered, "\(delivered.lastError ?? "")")
+            let execution = try #require(try harness.database.automationExecution(clientToken: "\(rule):\(event.id):stop-fleet"))
+            started.append(execution.id)
+            #expect(try await harness.finished(execution.id).status == "Success")
+        }
+        #expect(Set(started).count == 2)
+        #expect(harness.cloud.instanceState("i-1") == "stopped" && harness.cloud.instanceState("i-2") == "stopped")
     }
 }
