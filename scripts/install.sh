@@ -14,6 +14,7 @@
 #   /usr/lib/sysusers.d/schedulerd.conf         systemd/schedulerd.sysusers
 #   /etc/schedulerd/schedulerd.yaml             config/schedulerd.yaml (an existing one is kept)
 #   /etc/schedulerd/calendars/*.ics             config/calendars/*.ics (existing ones are kept)
+#   /etc/schedulerd/runbooks/*.yaml             config/runbooks/*.yaml (existing ones are kept)
 # UNITDIR is /etc/systemd/system for a local install (PREFIX other than /usr) and
 # /lib/systemd/system for a distribution package (PREFIX=/usr); set UNITDIR to override.
 # SCHEDULERD_BINARY names another binary to install (the tests use a stand-in).
@@ -74,11 +75,15 @@ install_config() { # source target
 }
 
 config_dir=$destdir/etc/schedulerd
-install -d -m 0755 "$config_dir" "$config_dir/calendars"
+install -d -m 0755 "$config_dir" "$config_dir/calendars" "$config_dir/runbooks"
 install_config "$root/config/schedulerd.yaml" "$config_dir/schedulerd.yaml"
 for calendar in "$root"/config/calendars/*.ics; do
     [ -e "$calendar" ] || continue
     install_config "$calendar" "$config_dir/calendars/$(basename "$calendar")"
+done
+for runbook in "$root"/config/runbooks/*.yaml; do
+    [ -e "$runbook" ] || continue
+    install_config "$runbook" "$config_dir/runbooks/$(basename "$runbook")"
 done
 
 if [ -n "$destdir" ]; then
@@ -95,6 +100,7 @@ cat <<'EOF'
 Then check it with
     systemctl status schedulerd
     journalctl -u schedulerd -f
-Edit /etc/schedulerd/schedulerd.yaml and the calendars in /etc/schedulerd/calendars,
+Edit /etc/schedulerd/schedulerd.yaml, the calendars in /etc/schedulerd/calendars and the
+runbooks in /etc/schedulerd/runbooks,
 then apply the changes with `systemctl reload schedulerd`.
 EOF

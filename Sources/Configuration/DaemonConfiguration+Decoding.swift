@@ -1,6 +1,6 @@
 extension DaemonConfiguration {
     static let keys = [
-        "listen", "data_dir", "region", "account_id", "default_timezone", "log_level", "calendars_dir",
+        "listen", "data_dir", "region", "account_id", "default_timezone", "log_level", "calendars_dir", "runbooks_dir",
         "max_event_age", "auth", "parameters", "rules", "fleet",
     ]
 
@@ -41,6 +41,9 @@ extension DaemonConfiguration {
         }
         if let node = fields["calendars_dir"] {
             calendarsDirectory = try decoder.directory(node, path: fields.path("calendars_dir"))
+        }
+        if let node = fields["runbooks_dir"] {
+            runbooksDirectory = try decoder.directory(node, path: fields.path("runbooks_dir"))
         }
         if let node = fields["max_event_age"] {
             maxEventAge = try decoder.duration(node, path: fields.path("max_event_age"))

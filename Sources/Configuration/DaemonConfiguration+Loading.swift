@@ -32,7 +32,7 @@ extension DaemonConfiguration {
     /// - Parameters:
     ///   - yaml: The text of the configuration file.
     ///   - file: The name errors use for the file (`description` starts with it).
-    ///   - baseDirectory: The directory that relative paths (`data_dir`, `calendars_dir`) are
+    ///   - baseDirectory: The directory that relative paths (`data_dir`, `calendars_dir`, `runbooks_dir`) are
     ///     resolved against, normally the file's own directory.
     /// - Throws: `ConfigurationError` naming the key, line and reason of the first problem.
     public static func parse(yaml: String, file: String, baseDirectory: String) throws(ConfigurationError)
@@ -40,6 +40,7 @@ extension DaemonConfiguration {
         let decoder = ConfigurationDecoder(yaml: yaml, file: file, baseDirectory: baseDirectory)
         var configuration = DaemonConfiguration()
         configuration.calendarsDirectory = FilePath.join(baseDirectory, "calendars")
+        configuration.runbooksDirectory = FilePath.join(baseDirectory, "runbooks")
         guard let root = try ConfigurationNode.parse(yaml: yaml, file: file), !root.isNull else {
             return configuration
         }

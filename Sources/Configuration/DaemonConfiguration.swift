@@ -20,7 +20,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public static let defaultPath = "/etc/schedulerd/schedulerd.yaml"
 
     /// The configuration of an empty file at `defaultPath`: listen on `127.0.0.1:8750`, data in
-    /// `/var/lib/schedulerd`, calendars in `/etc/schedulerd/calendars`, account `123456789012`
+    /// `/var/lib/schedulerd`, calendars in `/etc/schedulerd/calendars`, runbooks in `/etc/schedulerd/runbooks`, account `123456789012`
     /// in `us-east-1`, zone `UTC`, log level `info`, events older than 24 hours not delivered,
     /// API requests signed with stored credentials, Parameter Store keys in the data directory,
     /// no rules, no fleet.
@@ -42,6 +42,10 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// `calendars_dir`: the directory of `*.ics` calendars, each named by its file stem
     /// (default `calendars` beside the configuration file).
     public var calendarsDirectory: String
+    /// `runbooks_dir`: the directory of runbooks (`*.yaml`, `*.yml`, `*.json`), each the
+    /// Automation document named by its file stem (default `runbooks` beside the configuration
+    /// file; a missing directory holds none).
+    public var runbooksDirectory: String
     /// `max_event_age`: events older than this when they are due (a catch-up after a long
     /// stop, for example) are recorded but not delivered (default 24 hours).
     public var maxEventAge: Duration
@@ -64,6 +68,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
                 defaultTimeZone: String = "UTC",
                 logLevel: LogLevel = .info,
                 calendarsDirectory: String = "/etc/schedulerd/calendars",
+                runbooksDirectory: String = "/etc/schedulerd/runbooks",
                 maxEventAge: Duration = .seconds(24 * 3600),
                 auth: AuthConfiguration = .default,
                 parameters: ParametersConfiguration = .default,
@@ -76,6 +81,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
         self.defaultTimeZone = defaultTimeZone
         self.logLevel = logLevel
         self.calendarsDirectory = calendarsDirectory
+        self.runbooksDirectory = runbooksDirectory
         self.maxEventAge = maxEventAge
         self.auth = auth
         self.parameters = parameters

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChangeCalendar
+import Daemon
 import Foundation
 import Store
 
@@ -16,6 +17,8 @@ struct EventsCommand: ParsableCommand {
     var since: String?
     @Flag(help: "Print one JSON object per event: the event itself and its deliveries.")
     var json = false
+    @Flag(help: "Print a short timeline instead: one line per calendar transition, with the EC2 and RDS states reached until the next one and the automations that did not succeed.")
+    var timeline = false
 
     func run() throws {
         let from = try since.map { try parseInstant($0, option: "--since") }
@@ -23,6 +26,10 @@ struct EventsCommand: ParsableCommand {
             throw ValidationError("no database in \(dataDir): has the daemon run with --data-dir \(dataDir)?")
         }
         let database = try SchedulerDatabase.open(directory: dataDir)
+        if timeline {
+            for line in EventTimeline.lines(try database.events(since: from, limit: 10_000_000).map(\.event)) { print(line) }
+            return
+        }
         for (event, deliveries) in try database.events(since: from) {
             if json {
                 let items = deliveries.map {

@@ -47,6 +47,12 @@ struct SchedulerDaemon {
             for problem in problems { printError(problem.description) }
             throw CalendarsRefused()
         }
+        // Runbooks likewise: a rule target must not start a runbook other than the file says.
+        let runbookProblems = try RunbookDirectory.reconcile(directory: configuration.runbooksDirectory, database: database, now: clock.now())
+        guard runbookProblems.isEmpty else {
+            for problem in runbookProblems { printError(problem.description) }
+            throw RunbooksRefused()
+        }
         try database.reconcileRules(settings.rules, origin: .config)
         let compiled = try CalendarCatalog.compile(database: database, defaultTimeZone: configuration.defaultTimeZone)
         for problem in compiled.problems { logger.error("calendar document does not compile", metadata: ["error": "\(problem)"]) }
@@ -66,6 +72,10 @@ struct SchedulerDaemon {
 
     struct CalendarsRefused: Error, CustomStringConvertible {
         var description: String { "calendars refused; fix the files above" }
+    }
+
+    struct RunbooksRefused: Error, CustomStringConvertible {
+        var description: String { "runbooks refused; fix the files above" }
     }
 
     func run() async throws {
@@ -113,7 +123,8 @@ struct SchedulerDaemon {
     private func announce() {
         let configuration = settings.configuration
         let now = clock.now()
-        print("schedulerd: data in \(configuration.dataDirectory), calendars from \(configuration.calendarsDirectory)")
+        print("schedulerd: data in \(configuration.dataDirectory), calendars from \(configuration.calendarsDirectory), "
+              + "runbooks from \(configuration.runbooksDirectory)")
         print("schedulerd: \(state.calendars.count) calendars, \(state.rules.rules.count) rules; it is \(CalendarTime.format(now))")
         for (name, calendar) in state.calendars.sorted(by: { $0.key < $1.key }) {
             let next = calendar.nextTransition(after: now)
@@ -173,6 +184,11 @@ struct SchedulerDaemon {
                                                          defaultTimeZone: fresh.configuration.defaultTimeZone, now: clock.now())
             for problem in problems {
                 logger.error("reload: calendar refused; its previous version stays", metadata: ["error": "\(problem)"])
+            }
+            let runbookProblems = try RunbookDirectory.reconcile(directory: fresh.configuration.runbooksDirectory, database: database,
+                                                                 now: clock.now())
+            for problem in runbookProblems {
+                logger.error("reload: runbook refused; its previous version stays", metadata: ["error": "\(problem)"])
             }
             try database.reconcileRules(fresh.rules, origin: .config)
             let compiled = try CalendarCatalog.compile(database: database, defaultTimeZone: fresh.configuration.defaultTimeZone)

@@ -13,6 +13,7 @@ struct DefaultsTests {
         #expect(defaults.defaultTimeZone == "UTC")
         #expect(defaults.logLevel == .info)
         #expect(defaults.calendarsDirectory == "/etc/schedulerd/calendars")
+        #expect(defaults.runbooksDirectory == "/etc/schedulerd/runbooks")
         #expect(defaults.maxEventAge == .seconds(86_400))
         #expect(defaults.auth == .signatureV4(keyFile: nil, credentials: []))
         #expect(defaults.auth == .default)
@@ -36,10 +37,13 @@ struct DefaultsTests {
         #expect(configuration == .defaults)
     }
 
-    @Test("calendars_dir defaults to calendars/ beside the file")
+    @Test("calendars_dir and runbooks_dir default to calendars/ and runbooks/ beside the file; a relative one is taken from there")
     func calendarsBesideTheFile() throws {
         let configuration = try DaemonConfiguration.parse(yaml: "", file: "x.yaml", baseDirectory: "/srv/scheduler")
         #expect(configuration.calendarsDirectory == "/srv/scheduler/calendars")
+        #expect(configuration.runbooksDirectory == "/srv/scheduler/runbooks")
+        let set = try DaemonConfiguration.parse(yaml: "runbooks_dir: books", file: "x.yaml", baseDirectory: "/srv/scheduler")
+        #expect(set.runbooksDirectory == "/srv/scheduler/books")
     }
 
     @Test("rule and target defaults")

@@ -19,7 +19,7 @@ struct ExampleConfigurationTests {
         #expect(configuration.logLevel == .info)
         #expect(configuration.maxEventAge == .seconds(24 * 3600))
         #expect(configuration.auth == .default, "requests must be signed: the example leaves auth out")
-        #expect(configuration.rules.map(\.name) == ["nightly-stop", "morning-start", "hourly-heartbeat"])
+        #expect(configuration.rules.map(\.name) == ["nightly-stop", "morning-start", "rds-auto-start", "hourly-heartbeat"])
     }
 
     @Test("calendars_dir resolves to the example calendars beside the file")
@@ -41,17 +41,42 @@ struct ExampleConfigurationTests {
         let stop = try #require(rules.first { $0.name == "nightly-stop" })
         #expect(stop.state == .enabled)
         #expect(stop.eventPattern == pattern("CLOSED"))
+        func fleetWide(_ document: String) -> TargetKind {
+            .automation(AutomationTargetConfiguration(documentName: document, targetParameterName: "InstanceId",
+                                                      targets: [.init(key: "tag:Schedule", values: ["office-hours"])],
+                                                      maxConcurrency: "100%", maxErrors: "100%"))
+        }
         #expect(stop.targets == [
             TargetConfiguration(id: "event-log", kind: .log),
-            TargetConfiguration(id: "stop-fleet", kind: .command(
-                argv: ["/bin/sh", "-c", #"echo "stopping fleet: $(cat)""#], timeout: .seconds(30))),
+            TargetConfiguration(id: "stop-instances", kind: fleetWide("AWS-StopEC2Instance")),
+            TargetConfiguration(id: "stop-databases", kind: fleetWide("AWS-StopRdsInstance")),
         ])
 
         let start = try #require(rules.first { $0.name == "morning-start" })
         #expect(start.eventPattern == pattern("OPEN"))
-        #expect(start.targets.map(\.id) == ["event-log", "start-fleet"])
-        #expect(start.targets.last?.kind == .command(
-            argv: ["/bin/sh", "-c", #"echo "starting fleet: $(cat)""#], timeout: .seconds(30)))
+        #expect(start.targets == [
+            TargetConfiguration(id: "event-log", kind: .log),
+            TargetConfiguration(id: "start-instances", kind: fleetWide("StartEC2UnlessHoliday")),
+            TargetConfiguration(id: "start-databases", kind: fleetWide("StartRdsUnlessHoliday")),
+        ])
+    }
+
+    @Test("runbooks_dir resolves to the example runbooks, which the start rule names")
+    func runbooksDirectory() throws {
+        let configuration = try DaemonConfiguration.load(path: Self.path)
+        let expected = Self.repository.appendingPathComponent("config/runbooks").standardizedFileURL.path
+        #expect(configuration.runbooksDirectory == expected)
+        for name in ["StartEC2UnlessHoliday", "StartRdsUnlessHoliday"] {
+            #expect(FileManager.default.fileExists(atPath: "\(expected)/\(name).yaml"))
+        }
+    }
+
+    @Test("a database RDS starts after 7 days stopped is stopped again")
+    func autoStartRule() throws {
+        let rule = try #require(try DaemonConfiguration.load(path: Self.path).rules.first { $0.name == "rds-auto-start" })
+        #expect(rule.eventPattern == #"{"source":["aws.rds"],"detail-type":["RDS DB Instance Event"],"detail":{"EventID":["RDS-EVENT-0154"]}}"#)
+        #expect(rule.targets.map(\.id) == ["stop-again"])
+        #expect(rule.targets.first?.kind == .automation(AutomationTargetConfiguration(documentName: "AWS-StopRdsInstance")))
     }
 
     @Test("the heartbeat rule runs on a schedule with a log target")

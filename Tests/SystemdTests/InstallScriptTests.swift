@@ -96,6 +96,15 @@ struct InstallScriptTests {
                 == contents(of: repositoryRoot.appendingPathComponent("config/calendars/\(name)")))
         }
 
+        let runbooks = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot.appendingPathComponent("config/runbooks").path)
+            .filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(!runbooks.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: staging.installed("/etc/schedulerd/runbooks").path).sorted() == runbooks)
+        for name in runbooks {
+            #expect(try contents(of: staging.installed("/etc/schedulerd/runbooks/\(name)"))
+                == contents(of: repositoryRoot.appendingPathComponent("config/runbooks/\(name)")))
+        }
+
         for step in ["systemd-sysusers", "systemctl daemon-reload", "systemctl enable --now schedulerd"] {
             #expect(result.output.contains(step), "next steps mention \(step)")
         }
