@@ -30,7 +30,7 @@ struct EventsCommand: ParsableCommand {
             for line in EventTimeline.lines(try database.events(since: from, limit: 10_000_000).map(\.event)) { print(line) }
             return
         }
-        for (event, deliveries) in try database.events(since: from) {
+        for (event, deliveries) in try database.events(since: from, limit: 10_000_000) {
             if json {
                 let items = deliveries.map {
                     "{\"rule\": \(jsonString($0.rule)), \"target\": \(jsonString($0.targetId)), \"status\": \(jsonString($0.status.rawValue)), "
