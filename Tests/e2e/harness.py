@@ -223,6 +223,7 @@ class DaemonTestCase(unittest.TestCase):
 
     def write(self, relative, text):
         path = os.path.join(self.sandbox, relative)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
         return path
