@@ -49,6 +49,7 @@ bench: deps
 	.build/release/DaemonBenchmark
 	scripts/api-bench.sh
 	scripts/parameter-bench.sh
+	scripts/fleet-bench.sh
 
 ## fuzz: the mutation fuzzer on its own, with more cases (FUZZ_CASES, default 100000)
 fuzz: deps

@@ -5,7 +5,11 @@
 // counted by status code and timed from the first byte sent to the last byte read.
 //
 //   APIBenchmark --request FILE --port PORT [--host 127.0.0.1] [--connections 2]
-//                [--duration 10] [--warmup 2] [--label NAME]
+//                [--duration 10] [--warmup 2] [--label NAME] [--interval MS] [--samples FILE]
+//
+// --interval MS paces each connection (a pause after every response: a monitor polling, not a
+// flood); --samples FILE writes one line per measured response, `END_EPOCH_S LATENCY_MS`, so a
+// script can take percentiles over a window of its choosing (scripts/fleet-bench.sh does).
 //
 // Prints requests/s, p50/p99 latency, the count per status code and the errors, then a line
 // `RESULT label=... rps=... p50_ms=... p99_ms=... ok=... non200=... errors=... connections=...
@@ -28,13 +32,15 @@ struct Options {
     var duration = 10.0
     var warmup = 2.0
     var label = "api"
+    var intervalMicros: UInt32 = 0
+    var samplesFile: String?
 }
 
 func usage(_ message: String) -> Never {
     FileHandle.standardError.write(Data("APIBenchmark: \(message)\n".utf8))
     FileHandle.standardError.write(Data("""
         usage: APIBenchmark --request FILE --port PORT [--host 127.0.0.1] [--connections 2]
-                            [--duration 10] [--warmup 2] [--label NAME]
+                            [--duration 10] [--warmup 2] [--label NAME] [--interval MS] [--samples FILE]
 
         """.utf8))
     exit(64)
@@ -61,6 +67,10 @@ func parseOptions() -> Options {
             guard let w = Double(value), w >= 0 else { usage("bad warm-up \(value)") }
             options.warmup = w
         case "--label": options.label = value
+        case "--interval":
+            guard let ms = Double(value), ms >= 0, ms <= 60_000 else { usage("bad interval \(value)") }
+            options.intervalMicros = UInt32(ms * 1000)
+        case "--samples": options.samplesFile = value
         default: usage("unknown option \(flag)")
         }
     }
@@ -301,6 +311,7 @@ final class Worker: @unchecked Sendable {
     let done = DispatchSemaphore(value: 0)
 
     var latencies: [UInt32] = []          // nanoseconds / 100 (0.1 µs units), measured window only
+    var completions: [Double] = []        // wall-clock epoch seconds of each measured response (with --samples)
     var statusCounts: [Int: Int] = [:]    // measured window only
     var warmupResponses = 0
     var warmupNon200 = 0
@@ -338,11 +349,16 @@ final class Worker: @unchecked Sendable {
                 if now >= measureStart && now < measureEnd {
                     statusCounts[response.status, default: 0] += 1
                     latencies.append(UInt32(min((now - sent) / 100, UInt64(UInt32.max))))
+                    if options.samplesFile != nil { completions.append(Date().timeIntervalSince1970) }
                 } else if now < measureStart {
                     warmupResponses += 1
                     if response.status != 200 { warmupNon200 += 1 }
                 }
                 if !response.keepAlive { connection.close() }
+                if options.intervalMicros > 0 {
+                    usleep(options.intervalMicros)
+                    now = nowNanos()
+                }
             } catch {
                 errors[error.description, default: 0] += 1
                 connection.close()
@@ -392,6 +408,15 @@ for worker in workers {
     warmupResponses += worker.warmupResponses
     warmupNon200 += worker.warmupNon200
     reopened += max(0, worker.opened - 1)
+}
+if let path = options.samplesFile {
+    var text = ""
+    for worker in workers {
+        for (end, latency) in zip(worker.completions, worker.latencies) {
+            text += String(format: "%.6f %.4f\n", end, Double(latency) / 10_000)
+        }
+    }
+    guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else { usage("cannot write \(path)") }
 }
 let sorted = latencies.sorted()
 let responses = sorted.count

@@ -76,11 +76,11 @@ public final class AutomationEngine: Service, Sendable {
                         registry.started = true
                     }
                     self.environment.activity.fire()
-                    for record in unfinished { group.addTask { await self.drive(record.id) } }
+                    for record in unfinished { group.addTask(executorPreference: AutomationExecutor.shared) { await self.drive(record.id) } }
                 } catch {
                     self.environment.logger.error("cannot read the unfinished automations", metadata: ["error": "\(error)"])
                 }
-                for await id in launches { group.addTask { await self.drive(id) } }
+                for await id in launches { group.addTask(executorPreference: AutomationExecutor.shared) { await self.drive(id) } }
             }
         }
     }
@@ -320,23 +320,52 @@ public final class AutomationEngine: Service, Sendable {
 }
 
 extension AutomationEngine: ChildLauncher {
-    func launchChild(of parent: AutomationExecutionRecord, target: String) throws -> String {
+    /// Starts the children for `targets`, one transaction for all of them (a fleet of 10,000 is
+    /// launched in a handful); a child that exists already (found after a restart) is made
+    /// sure to run. Returns the children's ids, in the order of `targets`.
+    func launchChildren(of parent: AutomationExecutionRecord, targets: [String]) throws -> [String] {
         guard let name = parent.targetParameterName else { throw AutomationError("InternalServerError", "the parent has no TargetParameterName") }
         let runbook = try environment.runbooks.runbook(parent.content, format: parent.contentFormat)
-        var parameters = (try? JSONValue(json: parent.parameters))?.objectValue ?? [:]
-        parameters[name] = [.string(target)]
-        var values = (try? JSONValue(json: parent.values))?.objectValue ?? [:]
-        values[name] = runbook.parameter(named: name)?.type == .stringList ? [.string(target)] : .string(target)
-        let now = environment.clock.now().timeIntervalSince1970
-        let record = AutomationExecutionRecord(
-            id: UUID().uuidString.lowercased(), documentName: parent.documentName, documentVersion: parent.documentVersion,
-            status: AutomationStatus.pending.rawValue, mode: parent.mode, parameters: JSONValue.object(parameters).serialized(sortingKeys: true),
-            values: JSONValue.object(values).serialized(sortingKeys: true), startTime: now, parentId: parent.id, target: target,
-            clientToken: "\(parent.id):\(target)", requestFingerprint: "child:\(parent.id):\(target)", executedBy: parent.executedBy,
-            content: parent.content, contentFormat: parent.contentFormat, tags: parent.tags, updatedAt: now)
-        let id = try insert(record)
-        if id != record.id { launch.yield(id) }   // found after a restart: make sure it runs
-        return id
+        let parameters = (try? JSONValue(json: parent.parameters))?.objectValue ?? [:]
+        let values = (try? JSONValue(json: parent.values))?.objectValue ?? [:]
+        let listParameter = runbook.parameter(named: name)?.type == .stringList
+        let now = environment.clock.now()
+        let events = environment.events
+        var records: [(AutomationExecutionRecord, [OutboxEntry])] = []
+        for target in targets {
+            var childParameters = parameters
+            childParameters[name] = [.string(target)]
+            var childValues = values
+            childValues[name] = listParameter ? [.string(target)] : .string(target)
+            let record = AutomationExecutionRecord(
+                id: UUID().uuidString.lowercased(), documentName: parent.documentName, documentVersion: parent.documentVersion,
+                status: AutomationStatus.pending.rawValue, mode: parent.mode,
+                parameters: JSONValue.object(childParameters).serialized(sortingKeys: true),
+                values: JSONValue.object(childValues).serialized(sortingKeys: true), startTime: now.timeIntervalSince1970,
+                parentId: parent.id, target: target, clientToken: "\(parent.id):\(target)", requestFingerprint: "child:\(parent.id):\(target)",
+                executedBy: parent.executedBy, content: parent.content, contentFormat: parent.contentFormat, tags: parent.tags,
+                updatedAt: now.timeIntervalSince1970)
+            records.append((record, [try read { try events.execution(record, now: now) }]))
+        }
+        let outcomes = try read { try environment.database.insertAutomationExecutions(records) }
+        var ids: [String] = []
+        for ((record, _), outcome) in zip(records, outcomes) {
+            switch outcome {
+            case .inserted:
+                runs.withLock { registry in
+                    if registry.slots[record.id] == nil { registry.slots[record.id] = .loading }
+                }
+                ids.append(record.id)
+            case .existing(let existing):
+                ids.append(existing.id)
+            }
+            launch.yield(ids[ids.count - 1])   // an existing one too: found after a restart, make sure it runs
+        }
+        if outcomes.contains(.inserted) {
+            events.state.deliveriesRecorded()
+            environment.activity.fire()
+        }
+        return ids
     }
 
     func stopChild(_ id: String) async {

@@ -8,7 +8,7 @@ import Store
 /// What a rate-controlled parent needs from the engine: children started and stopped.
 protocol ChildLauncher: Sendable {
     /// Starts (or finds, after a restart) the child for `target`; returns its id.
-    func launchChild(of parent: AutomationExecutionRecord, target: String) throws -> String
+    func launchChildren(of parent: AutomationExecutionRecord, targets: [String]) throws -> [String]
     func stopChild(_ id: String) async
 }
 
@@ -104,13 +104,19 @@ actor ParentRun: ExecutionHandle {
                 }
             } else {
                 var launches = rate.launches(total: targets.count, started: children.count, running: running, errors: errors)
+                var batch: [String] = []
+                var inBatch: Set<String> = []
                 while launches > 0, cursor < targets.count {
                     let target = targets[cursor]
                     cursor += 1
-                    guard children[target] == nil else { continue }
-                    let id = try launcher.launchChild(of: execution, target: target)
-                    record(Child(id: id, status: .pending), for: target)
+                    guard children[target] == nil, inBatch.insert(target).inserted else { continue }
+                    batch.append(target)
                     launches -= 1
+                }
+                if !batch.isEmpty {
+                    for (target, id) in zip(batch, try launcher.launchChildren(of: execution, targets: batch)) {
+                        record(Child(id: id, status: .pending), for: target)
+                    }
                 }
                 if running == 0, children.count == targets.count || errors > rate.toleratedErrors(of: targets.count) {
                     finish(aggregate(total: targets.count), message: message(total: targets.count))

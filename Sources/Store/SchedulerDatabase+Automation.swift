@@ -75,22 +75,34 @@ extension SchedulerDatabase {
     }
 
     /// Stores a new execution with its events, unless its client token names one already.
-    public func insertAutomationExecution(_ execution: AutomationExecutionRecord, outbox: [OutboxEntry]) throws -> AutomationInsert {
+    /// Inserts several Pending executions with their events in one transaction (the children of
+    /// a rate-controlled execution, launched together); each outcome as `insertAutomationExecution`'s.
+    public func insertAutomationExecutions(_ executions: [(AutomationExecutionRecord, [OutboxEntry])]) throws -> [AutomationInsert] {
         try writer.write { db in
-            if let token = execution.clientToken,
-               let existing = try AutomationExecutionRecord.filter(Column("clientToken") == token).fetchOne(db) {
-                return .existing(existing)
-            }
-            try execution.insert(db)
-            try Self.write(outbox, db)
-            return .inserted
+            try executions.map { execution, outbox in try Self.insert(execution, outbox, db) }
         }
+    }
+
+    private static func insert(_ execution: AutomationExecutionRecord, _ outbox: [OutboxEntry], _ db: Database) throws -> AutomationInsert {
+        if let token = execution.clientToken,
+           let existing = try AutomationExecutionRecord.filter(Column("clientToken") == token).fetchOne(db) {
+            return .existing(existing)
+        }
+        try execution.insert(db)
+        try write(outbox, db)
+        return .inserted
+    }
+
+    public func insertAutomationExecution(_ execution: AutomationExecutionRecord, outbox: [OutboxEntry]) throws -> AutomationInsert {
+        try writer.write { db in try Self.insert(execution, outbox, db) }
     }
 
     /// Writes an execution's new state, the step records that changed and their events, in
     /// one transaction.
+    /// Shares its transaction with saves made at the same time (group commit): it returns once
+    /// its own change is committed.
     public func saveAutomation(execution: AutomationExecutionRecord?, steps: [AutomationStepRecord], outbox: [OutboxEntry]) throws {
-        try writer.write { db in
+        try groupCommit.write { db in
             // save: UPDATE through GRDB's cached statements, INSERT when there is no row yet
             // (an upsert compiles its statement on every call, many times slower).
             if let execution { try execution.save(db) }

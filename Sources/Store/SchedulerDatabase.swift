@@ -11,9 +11,12 @@ import Foundation
 /// directory; tests may pass any `DatabaseWriter`. Migrations are append-only.
 public final class SchedulerDatabase: Sendable {
     public let writer: any DatabaseWriter
+    /// Shares transactions among writes made at once (automation steps, thousands at a time).
+    let groupCommit: GroupCommit
 
     public init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
+        groupCommit = GroupCommit(writer: writer)
         try Self.migrator.migrate(writer)
     }
 
