@@ -119,7 +119,7 @@ let package = Package(
         ),
         .target(
             name: "SchedulerTesting",
-            dependencies: ["SchedulerCore", "Automation", "EventBus"]
+            dependencies: ["SchedulerCore"]
         ),
         .target(
             name: "EventBus",
@@ -200,8 +200,8 @@ let package = Package(
         ),
         .testTarget(
             name: "AutomationTests",
-            dependencies: ["Automation", "Runbooks", "Daemon", "Store", "EventBus", "SchedulerCore", "SchedulerTesting", "ChangeCalendar",
-                           "SchedulerMetrics", "Parameters",
+            dependencies: ["Automation", "Actions", "Runbooks", "Daemon", "Store", "EventBus", "SchedulerCore", "SchedulerTesting",
+                           "ChangeCalendar", "SchedulerMetrics", "Parameters",
                            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(

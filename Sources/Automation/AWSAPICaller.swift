@@ -3,7 +3,7 @@ public import EventBus
 /// How `aws:executeAwsApi` and its kin see the world: one AWS API call, boto3-shaped.
 ///
 /// schedulerd answers `ssm` itself (`GetCalendarState` on the daemon's calendars); `ec2` and
-/// `rds` are whatever provider the daemon is built with (the simulators, or a test double).
+/// `rds` are the daemon's resource provider, the simulators, through `SimulatorAPICaller`.
 public protocol AWSAPICaller: Sendable {
     /// Calls `api` of `service` ("ec2", "rds", "ssm") with boto3-shaped parameters; returns the
     /// boto3-shaped response (e.g. {"Reservations":[{"Instances":[{"InstanceId":..,"State":{"Code":16,"Name":"running"}}]}]})

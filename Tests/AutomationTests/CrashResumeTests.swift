@@ -1,3 +1,4 @@
+import Actions
 import Automation
 import EventBus
 import Foundation
@@ -42,21 +43,24 @@ struct CrashResumeTests {
         let directory = Self.directory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let clock = ManualWallClock(now: at("2026-12-01T22:00:00Z"))
-        let cloud = EC2RDSTestDouble(clock: clock)
-        cloud.addInstance("i-1", state: "running")
+        let fleet = FleetDeclaration(groups: [.of("web", 1)])
+        let instance = Harness.instanceId("web")
 
         // Engine 1: the stop call completes, then it dies while the shell script runs.
-        var harness: Harness? = try Harness(database: try SchedulerDatabase.open(directory: directory), clock: clock, cloud: cloud)
+        var harness: Harness? = try Harness(database: try SchedulerDatabase.open(directory: directory), clock: clock, fleet: fleet)
         try harness!.document("nightly", Self.runbook)
-        let id = try harness!.start("nightly", ["InstanceId": ["i-1"]])
+        let id = try harness!.start("nightly", ["InstanceId": [instance]])
         _ = try await harness!.step(id, "script", is: "InProgress")
         await harness!.stop()
+        #expect(try await harness!.instanceState(instance) == "stopped")
+        // From here on, a StopInstances naming the instance would be refused once (and wait 1 s):
+        // the fault still being there at the end shows the completed stop never ran again.
+        let tripwire = try harness!.addFault(Fault(kind: .throttle, resource: instance, operation: "StopInstances", remaining: 1))
         harness = nil
-        #expect(cloud.instanceState("i-1") == "stopped")
 
         // Engine 2: the interrupted script is not run again (not safe to repeat): it fails, and
         // onFailure: Continue goes on to the sleep. It dies 30 minutes into the hour.
-        harness = try Harness(database: try SchedulerDatabase.open(directory: directory), clock: clock, cloud: cloud)
+        harness = try Harness(database: try SchedulerDatabase.open(directory: directory), clock: clock, fleet: fleet)
         let sleeping = try await harness!.step(id, "wait", is: "InProgress")
         let script = try #require(try harness!.database.automationSteps(executionId: id).first { $0.stepName == "script" })
         #expect(script.status == "Failed")
@@ -67,7 +71,7 @@ struct CrashResumeTests {
 
         // Engine 3: the sleep carries on to its original deadline (30 minutes left), then the
         // approval waits; one approval arrives; it dies.
-        harness = try Harness(database: try SchedulerDatabase.open(directory: directory), clock: clock, cloud: cloud)
+        harness = try Harness(database: try SchedulerDatabase.open(directory: directory), clock: clock, fleet: fleet)
         await harness!.clock.waitForSleepers(1)
         #expect(harness!.clock.nextDeadline == at("2026-12-01T23:00:00Z"))
         harness!.clock.advance(to: at("2026-12-01T23:00:00Z"))
@@ -77,7 +81,7 @@ struct CrashResumeTests {
         harness = nil
 
         // Engine 4: the approval recorded before the crash still counts; a second one ends the wait.
-        harness = try Harness(database: try SchedulerDatabase.open(directory: directory), clock: clock, cloud: cloud)
+        harness = try Harness(database: try SchedulerDatabase.open(directory: directory), clock: clock, fleet: fleet)
         let waiting = try await harness!.step(id, "approve", is: "Waiting")
         #expect(waiting.state.flatMap { try? JSONValue(json: $0) }?["Decisions"]?.arrayValue?.count == 1)
         try await harness!.engine.signal(id, .approve, payload: [:], caller: "bob")
@@ -86,8 +90,9 @@ struct CrashResumeTests {
         let steps = try harness!.database.automationSteps(executionId: id)
         #expect(steps.map { "\($0.stepName):\($0.status)" } == ["stop:Success", "script:Failed", "wait:Success", "approve:Success", "start:Success"])
         #expect(steps.first { $0.stepName == "wait" }?.stepExecutionId == sleeping.stepExecutionId, "the same step execution, resumed")
-        #expect(cloud.calls("StopInstances").count == 1, "the completed stop was never repeated")
-        #expect(cloud.instanceState("i-1") == "running")
+        #expect(try harness!.faults() == [tripwire], "the completed stop was never repeated")
+        #expect(try await harness!.instanceState(instance) == "running")
+        #expect(try harness!.instanceStates(instance) == ["stopping", "stopped", "pending", "running"], "one stop, one start")
         // Exactly one event per status taken, across four engines.
         let statuses = try harness!.events().filter { $0.0.hasPrefix("EC2 Automation Execution") }.map { $0.1["Status"]?.stringValue ?? "" }
         #expect(statuses == ["Pending", "InProgress", "Waiting", "InProgress", "Success"])
@@ -100,23 +105,30 @@ struct CrashResumeTests {
         let directory = Self.directory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let clock = ManualWallClock(now: at("2026-12-01T22:00:00Z"))
-        let cloud = EC2RDSTestDouble(clock: clock, transitionSeconds: 60)
-        cloud.addInstance("i-1", state: "running")
-        var harness: Harness? = try Harness(database: try SchedulerDatabase.open(directory: directory), clock: clock, cloud: cloud)
-        let id = try harness!.start("AWS-StopEC2Instance", ["InstanceId": ["i-1"]])
+        let fleet = FleetDeclaration(groups: [.of("web", 1)])
+        let times = TransitionTimes.transitions(taking: 60)
+        let instance = Harness.instanceId("web")
+        var harness: Harness? = try Harness(database: try SchedulerDatabase.open(directory: directory), clock: clock, fleet: fleet, times: times)
+        let id = try harness!.start("AWS-StopEC2Instance", ["InstanceId": [instance]])
         _ = try await harness!.step(id, "stopInstances", is: "InProgress")
         await harness!.clock.waitForSleepers(2)   // stopping, polling
-        #expect(cloud.calls("StopInstances").count == 1)
+        #expect(try harness!.instanceStates(instance) == ["stopping"])
         await harness!.stop()
+        // A StopInstances naming the instance from here on would be refused once: the fault
+        // still being there at the end shows there was none.
+        let tripwire = try harness!.addFault(Fault(kind: .throttle, resource: instance, operation: "StopInstances", remaining: 1))
         harness = nil
 
-        harness = try Harness(database: try SchedulerDatabase.open(directory: directory), clock: clock, cloud: cloud)
+        harness = try Harness(database: try SchedulerDatabase.open(directory: directory), clock: clock, fleet: fleet, times: times)
         let record = try await harness!.drive(id, sleepers: 2)
         #expect(record.status == "Success")
         let steps = try harness!.database.automationSteps(executionId: id)
         #expect(steps.map(\.attempts) == [1, 1], "the resumed attempt is the same attempt")
-        #expect(cloud.calls("StopInstances").count == 1, "the instance was already stopping: no second call")
-        #expect(cloud.instanceState("i-1") == "stopped")
+        #expect(try harness!.faults() == [tripwire], "the instance was already stopping: no second call")
+        #expect(try await harness!.instanceState(instance) == "stopped")
+        #expect(try harness!.instanceChanges(instance) == [.init(state: "stopping", time: at("2026-12-01T22:00:00Z")),
+                                                           .init(state: "stopped", time: at("2026-12-01T22:01:00Z"))],
+                "the one stop, completed on time")
         await harness!.stop()
     }
 
@@ -125,9 +137,10 @@ struct CrashResumeTests {
         let directory = Self.directory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let clock = ManualWallClock(now: at("2026-12-01T22:00:00Z"))
-        let cloud = EC2RDSTestDouble(clock: clock, transitionSeconds: 60)
-        for index in 1...4 { cloud.addInstance("i-\(index)", state: "running", tags: ["Schedule": "nightly"]) }
-        var harness: Harness? = try Harness(database: try SchedulerDatabase.open(directory: directory), clock: clock, cloud: cloud)
+        var fleet = FleetDeclaration(groups: [.of("web", 4, tags: ["Schedule": "nightly"])])
+        let times = TransitionTimes.transitions(taking: 60)
+        let instances = Harness.instanceIds("web", 4)
+        var harness: Harness? = try Harness(database: try SchedulerDatabase.open(directory: directory), clock: clock, fleet: fleet, times: times)
         let parent = try harness!.start("AWS-StopEC2Instance", targets: [.init(key: "tag:Schedule", values: ["nightly"])],
                                         targetParameter: "InstanceId", maxConcurrency: "2")
         _ = try await harness!.engine.execution(parent) { _ in
@@ -135,16 +148,28 @@ struct CrashResumeTests {
         }
         await harness!.clock.waitForSleepers(4)
         await harness!.stop()
+        // The two children in flight were stopping their instances: after the restart, a
+        // StopInstances naming either would be refused once; the faults still being there at
+        // the end show their resumed steps made none.
+        let inFlight = try harness!.database.automationChildren(parentId: parent).compactMap(\.target)
+        #expect(inFlight.count == 2)
+        let tripwires = try inFlight.map { try harness!.addFault(Fault(kind: .throttle, resource: $0, operation: "StopInstances", remaining: 1)) }
         harness = nil
 
-        harness = try Harness(database: try SchedulerDatabase.open(directory: directory), clock: clock, cloud: cloud)
+        // While the daemon is down, a fifth instance gets the tag: the targets were resolved
+        // before the crash, so the resumed parent does not see it.
+        fleet.groups.append(.of("late", 1, tags: ["Schedule": "nightly"]))
+        let late = Harness.instanceId("late")
+        harness = try Harness(database: try SchedulerDatabase.open(directory: directory), clock: clock, fleet: fleet, times: times)
         let record = try await harness!.drive(parent, sleepers: 2)
         #expect(record.status == "Success", "\(record.failureMessage ?? "")")
         let children = try harness!.database.automationChildren(parentId: parent)
         #expect(children.count == 4)
-        #expect(Set(children.compactMap(\.target)) == ["i-1", "i-2", "i-3", "i-4"])
-        #expect(cloud.calls("StopInstances").count == 4)
-        #expect(cloud.calls("DescribeInstances").filter { $0.parameters["Filters"] != nil }.count == 1, "targets resolved once")
+        #expect(Set(children.compactMap(\.target)) == Set(instances))
+        for instance in instances { #expect(try harness!.instanceStates(instance) == ["stopping", "stopped"], "each stopped once") }
+        #expect(try harness!.faults() == tripwires, "no second StopInstances for the instances already stopping")
+        #expect(try await harness!.instanceState(late) == "running", "targets resolved once, before the crash")
+        #expect(try harness!.instanceStates(late).isEmpty)
         await harness!.stop()
     }
 }

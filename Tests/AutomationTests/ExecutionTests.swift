@@ -1,3 +1,4 @@
+import Actions
 import Automation
 import ChangeCalendar
 import EventBus
@@ -10,8 +11,8 @@ import Testing
 struct ExecutionTests {
     @Test("outputs feed later steps; system variables resolve; every status change is an event in the outbox")
     func outputsAndEvents() async throws {
-        let harness = try Harness()
-        harness.cloud.addInstance("i-0aaaaaaaaaaaaaaa1", state: "running", tags: ["Name": "web"])
+        let harness = try Harness(fleet: FleetDeclaration(groups: [.of("web", 1, tags: ["Name": "web"])]))
+        let instance = Harness.instanceId("web")
         try harness.document("inspect", """
             schemaVersion: '0.3'
             parameters:
@@ -40,7 +41,7 @@ struct ExecutionTests {
                 description: 'in {{ global:REGION }} of {{ global:ACCOUNT_ID }}'
             outputs: [describe.State, describe.Code, stopIt.Nothing]
             """.replacingOccurrences(of: "outputs: [describe.State, describe.Code, stopIt.Nothing]", with: "outputs: [describe.State, describe.Code]"))
-        let id = try harness.start("inspect", ["InstanceId": ["i-0aaaaaaaaaaaaaaa1"]])
+        let id = try harness.start("inspect", ["InstanceId": [instance]])
         #expect(id.count == 36 && id == id.lowercased())
         let record = try await harness.finished(id)
         #expect(record.status == "Success", "\(record.failureMessage ?? "")")
@@ -48,10 +49,10 @@ struct ExecutionTests {
         let steps = try harness.database.automationSteps(executionId: id)
         #expect(steps.map(\.stepName) == ["describe", "decide", "stopIt", "done"])
         #expect(steps.allSatisfy { $0.status == "Success" && $0.attempts == 1 })
-        #expect(steps[0].outputValues == ["State": "running", "Code": 16, "Ids": ["i-0aaaaaaaaaaaaaaa1"]])
-        #expect(steps[2].inputValues["InstanceIds"] == ["i-0aaaaaaaaaaaaaaa1"], "a list output stays a list")
+        #expect(steps[0].outputValues == ["State": "running", "Code": 16, "Ids": [.string(instance)]])
+        #expect(steps[2].inputValues["InstanceIds"] == [.string(instance)], "a list output stays a list")
         #expect(steps[1].nextStep == "stopIt")
-        #expect(harness.cloud.instanceState("i-0aaaaaaaaaaaaaaa1") == "stopped")
+        #expect(try await harness.instanceState(instance) == "stopped")
         #expect(record.outputValues == ["describe.State": ["running"], "describe.Code": ["16"]])
         let parameters = try JSONValue(json: record.parameters)
         #expect(parameters["Note"] == ["from {{ automation:EXECUTION_ID }}"], "defaults are listed as written")
@@ -82,57 +83,65 @@ struct ExecutionTests {
 
     @Test("a failed attempt is tried again up to maxAttempts; the last failure is the step's and the execution's")
     func retries() async throws {
-        let harness = try Harness()
-        harness.cloud.addInstance("i-1", state: "stopped")
+        let harness = try Harness(fleet: FleetDeclaration(groups: [.of("web", 1, .stopped)]))
+        let instance = Harness.instanceId("web")
         try harness.document("start-it", """
             schemaVersion: '0.3'
             mainSteps:
               - name: start
                 action: aws:executeAwsApi
                 maxAttempts: 3
-                inputs: {Service: ec2, Api: StartInstances, InstanceIds: [i-1]}
+                inputs: {Service: ec2, Api: StartInstances, InstanceIds: [\(instance)]}
             """)
-        harness.cloud.fail("ec2", "StartInstances", code: "InsufficientInstanceCapacity", message: "no capacity", times: 2)
+        try harness.addFault(Fault(kind: .insufficientCapacity, resource: instance, remaining: 2))
         let first = try await harness.finished(try harness.start("start-it"))
         #expect(first.status == "Success")
         let steps = try harness.database.automationSteps(executionId: first.id)
         #expect(steps.map(\.attempts) == [3])
-        #expect(harness.cloud.calls("StartInstances").count == 3)
+        #expect(try harness.faults().isEmpty, "two starts refused")
+        #expect(try harness.instanceStates(instance) == ["pending", "running"], "the third started it")
 
-        harness.cloud.fail("ec2", "StartInstances", code: "InsufficientInstanceCapacity", message: "no capacity", times: 3)
+        _ = try await harness.simulator.stopInstances([instance], force: false)
+        try harness.addFault(Fault(kind: .insufficientCapacity, resource: instance, remaining: 3))
         let second = try await harness.finished(try harness.start("start-it"))
+        let noCapacity = "InsufficientInstanceCapacity: We currently do not have sufficient t3.micro capacity in the Availability Zone "
+            + "you requested (us-east-1a). Our system will be working on provisioning additional capacity. You can currently get "
+            + "t3.micro capacity by not specifying an Availability Zone in your request or choosing us-east-1b, us-east-1c, "
+            + "us-east-1d, us-east-1f."
         #expect(second.status == "Failed")
-        #expect(second.failureMessage == "Step start failed: ec2.StartInstances failed: InsufficientInstanceCapacity: no capacity")
+        #expect(second.failureMessage == "Step start failed: ec2.StartInstances failed: \(noCapacity)")
         let failed = try #require(try harness.database.automationSteps(executionId: second.id).first)
         #expect(failed.attempts == 3)
-        #expect(failed.failureMessage == "ec2.StartInstances failed: InsufficientInstanceCapacity: no capacity")
+        #expect(failed.failureMessage == "ec2.StartInstances failed: \(noCapacity)")
         #expect(failed.failureDetails.flatMap { try? JSONValue(json: $0) }?["FailureStage"] == "Invocation")
+        #expect(try harness.faults().isEmpty, "three starts refused")
+        #expect(try await harness.instanceState(instance) == "stopped")
     }
 
     @Test("throttling is waited out on the daemon's clock, not counted as a failure")
     func throttling() async throws {
-        let harness = try Harness()
-        harness.cloud.addInstance("i-1", state: "running")
+        let harness = try Harness(fleet: FleetDeclaration(groups: [.of("web", 1)]))
         try harness.document("look", """
             schemaVersion: '0.3'
             mainSteps:
               - {name: look, action: 'aws:executeAwsApi', inputs: {Service: ec2, Api: DescribeInstances}}
             """)
-        harness.cloud.fail("ec2", "DescribeInstances", code: "RequestLimitExceeded", times: 2)
+        try harness.addFault(Fault(kind: .throttle, service: .ec2, operation: "DescribeInstances", remaining: 2))
         let id = try harness.start("look")
         await harness.advance(1)   // the first back-off: 1 s
         await harness.advance(2)   // the second: 2 s
         let record = try await harness.finished(id)
         #expect(record.status == "Success")
         #expect(try harness.database.automationSteps(executionId: id).first?.attempts == 1)
-        #expect(harness.cloud.calls("DescribeInstances").count == 3)
+        #expect(try harness.faults().isEmpty, "both throttled calls were made, and refused")
+        #expect(record.endTime == at("2026-12-01T12:00:03Z").timeIntervalSince1970, "the third call, after 1 s and 2 s of back-off")
     }
 
     @Test("a step that outlives timeoutSeconds is TimedOut, and so is the execution; maxAttempts gives it more tries")
     func timeouts() async throws {
-        let harness = try Harness(transitionSeconds: 30)
-        harness.cloud.addInstance("i-1", state: "running")
-        harness.cloud.hang("i-1")
+        let harness = try Harness(fleet: FleetDeclaration(groups: [.of("web", 1)]), times: .transitions(taking: 30))
+        let instance = Harness.instanceId("web")
+        try harness.addFault(Fault(kind: .hang, resource: instance, operation: "stop"))
         try harness.document("stop-and-wait", """
             schemaVersion: '0.3'
             mainSteps:
@@ -140,7 +149,7 @@ struct ExecutionTests {
                 action: aws:changeInstanceState
                 timeoutSeconds: 60
                 maxAttempts: 2
-                inputs: {InstanceIds: [i-1], DesiredState: stopped}
+                inputs: {InstanceIds: [\(instance)], DesiredState: stopped}
             """)
         let id = try harness.start("stop-and-wait")
         _ = try await harness.step(id, "stop", is: "InProgress")
@@ -152,23 +161,26 @@ struct ExecutionTests {
         let step = try #require(try harness.database.automationSteps(executionId: id).first)
         #expect(step.status == "TimedOut" && step.attempts == 2)
         #expect(record.endTime == at("2026-12-01T12:02:00Z").timeIntervalSince1970)
-        #expect(harness.cloud.instanceState("i-1") == "stopping")
+        #expect(try await harness.instanceState(instance) == "stopping")
+        #expect(try await harness.instance(instance).transition?.isHung == true)
+        #expect(try harness.instanceStates(instance) == ["stopping"], "one stop, held by the fault; the second attempt waited on it")
     }
 
     @Test("onFailure Continue and step:X, isEnd, nextStep and isCritical decide the flow and the final status")
     func flow() async throws {
         let harness = try Harness()
+        let missing = Harness.instanceId("never-declared")
         try harness.document("flow", """
             schemaVersion: '0.3'
             mainSteps:
               - name: optional
                 action: aws:executeAwsApi
                 onFailure: Continue
-                inputs: {Service: ec2, Api: DescribeInstances, InstanceIds: [i-missing]}
+                inputs: {Service: ec2, Api: DescribeInstances, InstanceIds: [\(missing)]}
               - name: critical
                 action: aws:executeAwsApi
                 onFailure: step:recover
-                inputs: {Service: ec2, Api: DescribeInstances, InstanceIds: [i-missing]}
+                inputs: {Service: ec2, Api: DescribeInstances, InstanceIds: [\(missing)]}
               - name: skipped
                 action: aws:sleep
                 inputs: {Duration: PT0S}

@@ -1,3 +1,4 @@
+import Actions
 import Automation
 import ChangeCalendar
 import Daemon
@@ -43,16 +44,16 @@ struct RuleTargetTests {
 
     @Test("the rule's input is the runbook's parameters; the event id + target id is the client token; a redelivery starts nothing new")
     func startsOnce() async throws {
-        let stop = TargetDefinition(id: "stop-fleet", kind: .automation, input: #"{"InstanceId": ["i-1", "i-2"]}"#,
+        let fleet = Harness.instanceIds("web", 2)
+        let stop = TargetDefinition(id: "stop-fleet", kind: .automation, input: #"{"InstanceId": ["\#(fleet[0])", "\#(fleet[1])"]}"#,
                                     automation: .init(arn: Self.arn, documentName: "AWS-StopEC2Instance", documentVersion: "$DEFAULT"))
         let watch = TargetDefinition(id: "audit", kind: .log)
-        let harness = try Harness(rules: [
+        let harness = try Harness(fleet: FleetDeclaration(groups: [.of("web", 2)]), rules: [
             Self.rule("nightly-stop", pattern: #"{"source":["aws.ssm"],"detail-type":["Calendar State Change"],"detail":{"state":["CLOSED"]}}"#,
                       targets: [stop]),
             Self.rule("automation-audit", pattern: #"{"source":["aws.ssm"],"detail-type":["EC2 Automation Execution Status-change Notification"]}"#,
                       targets: [watch]),
         ])
-        for id in ["i-1", "i-2"] { harness.cloud.addInstance(id, state: "running") }
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let deliveries = DeliveryService(clock: harness.clock, database: harness.database, state: harness.state, logger: logger,
@@ -67,7 +68,7 @@ struct RuleTargetTests {
         #expect(execution.executedBy == "arn:aws:events:us-east-1:123456789012:rule/nightly-stop")
         let finished = try await harness.finished(execution.id)
         #expect(finished.status == "Success")
-        #expect(harness.cloud.instanceState("i-1") == "stopped" && harness.cloud.instanceState("i-2") == "stopped")
+        for instance in fleet { #expect(try await harness.instanceState(instance) == "stopped") }
 
         // The delivery is made again (as after a crash before it was marked delivered).
         var again = delivered
@@ -79,7 +80,7 @@ struct RuleTargetTests {
         #expect(redelivered.output == "AutomationExecutionId \(execution.id)", "the same execution")
         let all = try harness.database.automationExecutions(AutomationExecutionQuery(limit: 50))
         #expect(all.count == 1)
-        #expect(harness.cloud.calls("StopInstances").count == 1)
+        for instance in fleet { #expect(try harness.instanceStates(instance) == ["stopping", "stopped"], "stopped once") }
 
         // The automation's own status changes went through the bus to the audit rule.
         let audited = try harness.database.events(since: nil).filter { entry in entry.deliveries.contains { $0.rule == "automation-audit" } }
@@ -115,9 +116,10 @@ struct RuleTargetTests {
                              automation: .init(arn: Self.arn, documentName: "AWS-StopEC2Instance", documentVersion: "$DEFAULT"))
         }
         let pattern = #"{"source":["aws.ssm"],"detail-type":["Calendar State Change"]}"#
-        let harness = try Harness(rules: [Self.rule("stop-web", pattern: pattern, targets: [stop("i-1")]),
-                                          Self.rule("stop-batch", pattern: pattern, targets: [stop("i-2")])])
-        for id in ["i-1", "i-2"] { harness.cloud.addInstance(id, state: "running") }
+        let (web, batch) = (Harness.instanceId("web"), Harness.instanceId("batch"))
+        let harness = try Harness(fleet: FleetDeclaration(groups: [.of("web", 1), .of("batch", 1)]),
+                                  rules: [Self.rule("stop-web", pattern: pattern, targets: [stop(web)]),
+                                          Self.rule("stop-batch", pattern: pattern, targets: [stop(batch)])])
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let deliveries = DeliveryService(clock: harness.clock, database: harness.database, state: harness.state, logger: logger,
@@ -134,6 +136,7 @@ struct RuleTargetTests {
             #expect(try await harness.finished(execution.id).status == "Success")
         }
         #expect(Set(started).count == 2)
-        #expect(harness.cloud.instanceState("i-1") == "stopped" && harness.cloud.instanceState("i-2") == "stopped")
+        #expect(try await harness.instanceState(web) == "stopped")
+        #expect(try await harness.instanceState(batch) == "stopped")
     }
 }
