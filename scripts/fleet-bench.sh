@@ -167,12 +167,15 @@ if children != count or statuses != {"Success": count}:
     problems.append(f"children: {children} ({statuses}), not {count} successes")
 if stopped != count or running != 1:
     problems.append(f"instances: {stopped} stopped and {running} running, not {count} and 1")
+# When the last instance entered `stopped` (the event's recording time, to the microsecond).
+last_stopped = database.execute("SELECT max(recordedAt) FROM event WHERE detailType = 'EC2 Instance State-change Notification' "
+                                "AND body LIKE '%\"state\":\"stopped\"%'").fetchone()[0] or 0
 with open(report, "w") as handle:
-    handle.write(f"{transition} {start} {end} {children} {stopped} {running}\n")
+    handle.write(f"{transition} {start} {end} {children} {stopped} {running} {last_stopped}\n")
 if problems:
     sys.exit("fleet-bench: FAILED: " + "; ".join(problems))
 PY
-read -r transition start end children stopped running <"$work/report"
+read -r transition start end children stopped running last_stopped <"$work/report"
 # A request the daemon left unanswered for 10 s is a connection error to the monitor: counted
 # below, and a failure of the latency target.
 wait "$monitor_pid" || true
@@ -185,13 +188,13 @@ echo
 echo "== fleet benchmark summary ($(nproc) cores shared by the daemon, the monitor and the checker) =="
 # The monitor's latencies for responses completed between the transition and the end, sorted.
 awk -v t="$transition" -v e="$end" '$1 >= t && $1 <= e { print $2 }' "$work/samples" | sort -g >"$work/window"
-awk -v t="$transition" -v s="$start" -v e="$end" -v n="$count" -v c="$children" -v st="$stopped" -v hwm="$rss_kb" \
+awk -v t="$transition" -v s="$start" -v e="$end" -v ls="$last_stopped" -v n="$count" -v c="$children" -v st="$stopped" -v hwm="$rss_kb" \
     -v target="$target_seconds" -v target_p99="$target_p99_ms" -v errors="${monitor_errors:-0}" '
     { lat[++k] = $1 }
     function at(p,   i) { i = int(k * p); if (i < k * p) i++; if (i < 1) i = 1; return lat[i] }
     END {
     p50 = k ? at(0.50) : 0; p99 = k ? at(0.99) : 0
-    printf "automation started %.3f s after the transition; ended %.3f s after it\n", s - t, e - t
+    printf "automation started %.3f s after the transition; last instance stopped %.3f s after it; automation ended %.3f s after it\n", s - t, ls - t, e - t
     printf "children persisted: %d (all Success); instances stopped: %d of %d; daemon peak RSS %.0f MB\n", c, st, n, hwm / 1024
     printf "GetCalendarState during the stop: %d responses, p50 %.2f ms, p99 %.2f ms, max %.2f ms; %d unanswered for 10 s\n", k, p50, p99, (k ? lat[k] : 0), errors
     if (errors > 0) p99 = 10000

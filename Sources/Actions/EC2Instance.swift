@@ -111,10 +111,14 @@ public struct InstanceStateChange: Sendable, Equatable {
 public struct InstanceQuery: Sendable, Equatable {
     public var ids: [String]?
     public var filters: [ResourceFilter]
+    /// The action asking (DescribeInstances, or DescribeInstanceStatus, which reads the same
+    /// instances): throttle faults aimed at an action apply to that action only, as on AWS.
+    public var action: String
 
-    public init(ids: [String]? = nil, filters: [ResourceFilter] = []) {
+    public init(ids: [String]? = nil, filters: [ResourceFilter] = [], action: String = "DescribeInstances") {
         self.ids = ids
         self.filters = filters
+        self.action = action
     }
 }
 

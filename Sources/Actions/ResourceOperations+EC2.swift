@@ -32,7 +32,7 @@ extension ResourceOperations {
         for filter in filters where !known.contains(filter.name) {
             throw ResourceError.invalidParameterValue("The filter '\(filter.name)' is invalid")
         }
-        let instances = try await provider.describeInstances(InstanceQuery(ids: ids, filters: []), page: .all).items
+        let instances = try await provider.describeInstances(InstanceQuery(ids: ids, filters: [], action: "DescribeInstanceStatus"), page: .all).items
         let statuses = instances.filter { includeAll || $0.state == .running }.filter { instance in
             let status = instance.state == .running ? "ok" : "not-applicable"
             return filters.allSatisfy { filter in

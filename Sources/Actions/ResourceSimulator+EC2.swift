@@ -4,7 +4,7 @@ import Store
 extension ResourceSimulator {
     public func describeInstances(_ query: InstanceQuery, page: PageRequest) async throws -> Page<EC2Instance> {
         if let ids = query.ids { try Self.checkInstanceIds(ids) }
-        try throttleGate(.ec2, "DescribeInstances", resources: query.ids ?? [])
+        try throttleGate(.ec2, query.action, resources: query.ids ?? [])
         try catchUp()
         let instances = try database.resourceRead { transaction -> [EC2Instance] in
             let records = try query.ids.map { try transaction.instances(ids: $0) } ?? transaction.allInstances()

@@ -38,7 +38,7 @@ struct FaultTests {
         #expect(try await harness.simulator.startDBInstance("reports-db").status == .starting)
     }
 
-    @Test("throttle: RequestLimitExceeded (503) for EC2 and Throttling for RDS, per action, counted")
+    @Test("throttle: RequestLimitExceeded (503) for EC2 and Throttling for RDS, per action (DescribeInstanceStatus apart from DescribeInstances), counted")
     func throttle() async throws {
         let harness = try Harness(times: .immediate)
         try harness.declare()
@@ -49,6 +49,14 @@ struct FaultTests {
         }
         _ = try await harness.simulator.describeInstances(InstanceQuery(), page: .all)   // another action: not throttled
         #expect(try await harness.simulator.stopInstances([Harness.web[0]], force: false).first?.currentState == .stopping)
+
+        // DescribeInstanceStatus reads the same instances as DescribeInstances but is its own action.
+        _ = try harness.addFault(Fault(kind: .throttle, service: .ec2, operation: "DescribeInstanceStatus", remaining: 1))
+        let operations = ResourceOperations(provider: harness.simulator, account: "123456789012", region: "us-east-1")
+        _ = try await harness.simulator.describeInstances(InstanceQuery(), page: .all)   // not throttled
+        let status = await resourceError { _ = try await operations.call(service: "ec2", action: "DescribeInstanceStatus", input: .json([:])) }
+        #expect(status?.code == "RequestLimitExceeded")
+        _ = try await operations.call(service: "ec2", action: "DescribeInstanceStatus", input: .json([:]))   // the one use is spent
 
         _ = try harness.addFault(Fault(kind: .throttle, service: .rds))
         let rds = await resourceError { _ = try await harness.simulator.describeDBInstances(DBInstanceQuery(), page: .all) }
