@@ -1,4 +1,5 @@
 public import EventBus
+public import Foundation
 
 /// How `aws:executeAwsApi` and its kin see the world: one AWS API call, boto3-shaped.
 ///
@@ -9,6 +10,21 @@ public protocol AWSAPICaller: Sendable {
     /// boto3-shaped response (e.g. {"Reservations":[{"Instances":[{"InstanceId":..,"State":{"Code":16,"Name":"running"}}]}]})
     /// or throws an error carrying AWS's code and message.
     func call(service: String, api: String, parameters: JSONValue) async throws -> JSONValue
+
+    /// A point in the provider's history of changes, taken before reading resources, for
+    /// `waitForChange`; nil when the provider cannot tell when things change.
+    func changeMark() -> UInt64?
+
+    /// Returns once one of `resources` (instance ids for `ec2`, DB identifiers for `rds`) may
+    /// have changed since `mark`, or at `deadline` on the daemon's clock, or when the task is
+    /// cancelled. Lets a step that waits for a state wake when the state changes rather than
+    /// at its next poll.
+    func waitForChange(service: String, resources: [String], since mark: UInt64, until deadline: Date) async
+}
+
+extension AWSAPICaller {
+    public func changeMark() -> UInt64? { nil }
+    public func waitForChange(service: String, resources: [String], since mark: UInt64, until deadline: Date) async {}
 }
 
 /// An AWS API error as a caller reports it: AWS's code (`IncorrectInstanceState`,

@@ -14,6 +14,12 @@ struct ServiceRouter: AWSAPICaller {
         if service == "ssm" { return try ssm.call(api: api, parameters: parameters) }
         return try await resources.call(service: service, api: api, parameters: parameters)
     }
+
+    func changeMark() -> UInt64? { resources.changeMark() }
+
+    func waitForChange(service: String, resources ids: [String], since mark: UInt64, until deadline: Date) async {
+        await resources.waitForChange(service: service, resources: ids, since: mark, until: deadline)
+    }
 }
 
 /// `ssm` as runbooks call it: `GetCalendarState` (boto3 shape: `CalendarNames`, optional

@@ -1,14 +1,24 @@
 public import Actions
 public import EventBus
+public import Foundation
 
 /// `ec2` and `rds` for the engine: the daemon's resource provider (the simulators), through the
 /// same `ResourceOperations` the API's Query endpoints use, so a runbook's
 /// `aws:executeAwsApi` and `aws ec2 ...` see one fleet with one set of answers and errors.
 public struct SimulatorAPICaller: AWSAPICaller {
     let operations: ResourceOperations
+    let provider: any ResourceProvider
 
     public init(_ provider: any ResourceProvider, account: String, region: String) {
         operations = ResourceOperations(provider: provider, account: account, region: region)
+        self.provider = provider
+    }
+
+    public func changeMark() -> UInt64? { provider.changeMark() }
+
+    public func waitForChange(service: String, resources: [String], since mark: UInt64, until deadline: Date) async {
+        let ids = resources.map { service == "rds" ? ResourceID.database($0) : ResourceID.instance($0) }
+        await provider.waitForChange(of: ids, since: mark, until: deadline)
     }
 
     public func call(service: String, api: String, parameters: JSONValue) async throws -> JSONValue {

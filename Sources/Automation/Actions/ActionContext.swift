@@ -72,6 +72,18 @@ struct ActionContext: Sendable {
         try await sleep(until: clock.now().addingTimeInterval(seconds))
     }
 
+    /// The provider's change mark (see `waitForChange`), nil when it has none.
+    func changeMark() -> UInt64? { environment.caller.changeMark() }
+
+    /// Waits `seconds` on the clock, or less when the provider says one of `resources` changed
+    /// since `mark` (a transition completed): a step polling for a state then reads it at once.
+    func waitForChange(_ service: String, _ resources: [String], since mark: UInt64?, seconds: TimeInterval) async throws {
+        guard let mark else { return try await sleep(seconds: seconds) }
+        await environment.caller.waitForChange(service: service, resources: resources, since: mark,
+                                               until: clock.now().addingTimeInterval(seconds))
+        try Task.checkCancellation()
+    }
+
     /// One AWS API call; throttling is waited out (1 s, 2 s, 4 s... at most 30 s apart) until
     /// the step's timeout; any other AWS error is thrown as it came.
     func call(_ service: String, _ api: String, _ parameters: [String: JSONValue]) async throws -> JSONValue {

@@ -22,6 +22,7 @@ enum ChangeInstanceState {
         // a provider that changes state on its own clock is never called in a busy loop.
         var called: Set<String> = []
         while true {
+            let mark = context.changeMark()   // before reading: a change after the read ends the wait below
             let states = try await instanceStates(ids, context)
             var pending: [String] = []
             for id in ids {
@@ -49,7 +50,7 @@ enum ChangeInstanceState {
                 continue   // read the new states at once (a simulator with no transition time is there already)
             }
             called.removeAll()
-            try await context.sleep(seconds: context.environment.options.pollInterval)
+            try await context.waitForChange("ec2", ids, since: mark, seconds: context.environment.options.pollInterval)
         }
     }
 
