@@ -37,23 +37,27 @@ struct ParameterReferences: Sendable {
     /// Throws for a reference that names no parameter, a missing version or label, or the
     /// wrong type for its kind.
     func resolve(_ value: JSONValue, _ kinds: [Kind]) throws(AutomationError) -> JSONValue {
-        var found: [String: ParameterView] = [:]
-        for reference in Interpolation.references(in: value) where found[reference] == nil {
-            guard let kind = kinds.first(where: { reference.hasPrefix($0.prefix) }) else { continue }
-            found[reference] = try fetch(String(reference.dropFirst(kind.prefix.count)), kind)
-        }
-        return Self.substitute(value, found)
+        Self.substitute(value, try views(in: value, kinds, skippingFailures: false))
     }
 
     /// Like `resolve`, but a reference that cannot be resolved now stays as written (the step
     /// resolves it again when it runs and fails then, with the reason).
     func resolveWhatResolves(_ value: JSONValue, _ kinds: [Kind]) -> JSONValue {
+        Self.substitute(value, (try? views(in: value, kinds, skippingFailures: true)) ?? [:])
+    }
+
+    /// The parameter each reference of `kinds` in `value` names, by reference text.
+    private func views(in value: JSONValue, _ kinds: [Kind], skippingFailures: Bool) throws(AutomationError) -> [String: ParameterView] {
         var found: [String: ParameterView] = [:]
         for reference in Interpolation.references(in: value) where found[reference] == nil {
             guard let kind = kinds.first(where: { reference.hasPrefix($0.prefix) }) else { continue }
-            found[reference] = try? fetch(String(reference.dropFirst(kind.prefix.count)), kind)
+            do {
+                found[reference] = try fetch(String(reference.dropFirst(kind.prefix.count)), kind)
+            } catch where skippingFailures {
+                continue
+            }
         }
-        return Self.substitute(value, found)
+        return found
     }
 
     /// A sole reference to a StringList becomes a list; everywhere else a value is its text.
