@@ -33,6 +33,11 @@ public final class SchedulerDatabase: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")   // durable at checkpoints under WAL; see docs
             try db.execute(sql: "PRAGMA cache_size = -1024")
         }
+        // Migrations run under an exclusive lock on a file beside the database: a second
+        // process opening the same directory at that moment (`schedulerd events` while the
+        // daemon starts, say) must wait and then find them applied, not apply them again.
+        let lock = try MigrationLock(path: (directory as NSString).appendingPathComponent("schedulerd.sqlite.lock"))
+        defer { lock.release() }
         let pool = try DatabasePool(path: (directory as NSString).appendingPathComponent("schedulerd.sqlite"),
                                     configuration: configuration)
         return try SchedulerDatabase(pool)
