@@ -65,9 +65,10 @@ struct SchedulerDaemon {
                                       logger: Logger(label: "schedulerd.resources"))
         let summary = try resources.reconcile(fleet)
         logger.info("fleet reconciled", metadata: ["fleet.changes": "\(summary)"])
-        automations = AutomationEngine(database: database, state: state, clock: clock, resources: SimulatorAPICaller(resources, account: configuration.accountID, region: configuration.region),
-                                       parameters: parameters, account: configuration.accountID, region: configuration.region,
-                                       logger: logger)
+        // Automations call the same simulated fleet the API's EC2 and RDS endpoints serve.
+        let fleetCaller = SimulatorAPICaller(resources, account: configuration.accountID, region: configuration.region)
+        automations = AutomationEngine(database: database, state: state, clock: clock, resources: fleetCaller, parameters: parameters,
+                                       account: configuration.accountID, region: configuration.region, logger: logger)
     }
 
     struct CalendarsRefused: Error, CustomStringConvertible {
