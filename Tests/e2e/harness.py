@@ -1,10 +1,11 @@
-"""Shared by the end-to-end tests (test_aws_clients.py, test_parameters.py): a real
+"""Shared by the end-to-end tests (every Tests/e2e/test_*.py): a real
 `schedulerd serve` in a temporary directory, keys made with `schedulerd credentials create`, and
 the real `aws` CLI and boto3 pointed at it with `--endpoint-url`.
 
 `DaemonTestCase` gives each test a sandbox (kept when the test fails), an admin and a readonly
 key, `start_daemon`/`stop_daemon` (SIGTERM: exit 0, no fault or error in the log), `aws(...)`,
-`client(...)`, `assertClientError`, `eventually` and the recorded outbox.
+`client(...)`, `assertClientError`, `eventually` and the recorded outbox; `iso`, `parse_iso`,
+`recorder_arn` and `read_recorded` for times and command targets.
 """
 
 import datetime as dt
