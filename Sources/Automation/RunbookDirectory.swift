@@ -37,11 +37,11 @@ public enum RunbookDirectory {
                 refuse("'\(name)' starts with a prefix AWS reserves for its own documents (aws, amazon)")
                 continue
             }
+            present.insert(name)   // from here on a refused file keeps its previous version
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
                 refuse("cannot be read as UTF-8 text")
                 continue
             }
-            present.insert(name)
             do {
                 _ = try Runbook.parse(text, format: format)
             } catch {
