@@ -49,18 +49,12 @@ public enum RunbookDirectory {
                 problems.append(Problem(file: path, description: "\(at): " + (error.path.isEmpty ? "" : "\(error.path): ") + error.message))
                 continue
             }
-            if let existing = try database.documents().first(where: { $0.name == name }) {
-                guard existing.origin == SchedulerDatabase.Origin.config.rawValue else {
-                    refuse("a document named \(name) was made through the API; rename the file or delete that document")
-                    continue
-                }
-                guard existing.documentType == "Automation" else {
-                    refuse("\(name) is already a \(existing.documentType) document (from \(existing.sourcePath ?? "the configuration")); rename the file")
-                    continue
-                }
+            do {
+                try database.putDocument(name: name, type: "Automation", format: format, content: text, origin: .config,
+                                         sourcePath: path, now: now)
+            } catch let taken as SchedulerDatabase.DocumentNameTaken {
+                refuse(taken.description)
             }
-            try database.putDocument(name: name, type: "Automation", format: format, content: text, origin: .config,
-                                     sourcePath: path, now: now)
         }
         for document in try database.documents(type: "Automation", origin: .config) where !present.contains(document.name) {
             try database.deleteDocument(name: document.name)

@@ -33,7 +33,11 @@ public enum CalendarCatalog {
                 problems.append(Problem(file: path, description: error.formatted(file: path)))
                 continue
             }
-            try database.putDocument(name: name, type: "ChangeCalendar", content: text, origin: .config, sourcePath: path, now: now)
+            do {
+                try database.putDocument(name: name, type: "ChangeCalendar", content: text, origin: .config, sourcePath: path, now: now)
+            } catch let taken as SchedulerDatabase.DocumentNameTaken {
+                problems.append(Problem(file: path, description: "\(path): \(taken)"))
+            }
         }
         for document in try database.documents(type: "ChangeCalendar", origin: .config) where !present.contains(document.name) {
             try database.deleteDocument(name: document.name)

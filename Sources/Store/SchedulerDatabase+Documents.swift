@@ -5,15 +5,34 @@ extension SchedulerDatabase {
     /// Where a document came from: reconciled from the configuration, or created through the API.
     public enum Origin: String, Sendable { case config, api }
 
+    /// Why a document cannot be stored under `name`: a document of another origin or type has
+    /// that name (a calendar file named like a runbook, a file named like an API document).
+    public struct DocumentNameTaken: Error, CustomStringConvertible, Sendable {
+        public let name: String
+        public let existing: DocumentRecord
+
+        public var description: String {
+            if existing.origin != Origin.config.rawValue {
+                return "a document named \(name) was made through the API; rename the file or delete that document"
+            }
+            return "\(name) is already a document of type \(existing.documentType) (from \(existing.sourcePath ?? "the configuration")); rename the file"
+        }
+    }
+
     /// Stores `content` as the newest version of document `name` (creating it at version 1).
     /// Unchanged content adds no version. Configuration documents follow their file, so their
     /// default version moves to the newest. Returns the version that holds `content`.
+    ///
+    /// - Throws: `DocumentNameTaken` when a document of another origin or type has the name.
     @discardableResult
     public func putDocument(name: String, type: String, format: String = "TEXT", content: String,
                             origin: Origin, sourcePath: String? = nil, now: Date) throws -> (version: Int, changed: Bool) {
         let hash = Self.contentHash(content)
         return try writer.write { db in
             if var document = try DocumentRecord.fetchOne(db, key: name) {
+                guard document.origin == origin.rawValue, document.documentType == type else {
+                    throw DocumentNameTaken(name: name, existing: document)
+                }
                 let latest = try DocumentVersionRecord.fetchOne(db, key: ["name": name, "version": document.latestVersion])
                 if latest?.contentHash == hash { return (document.latestVersion, false) }
                 document.latestVersion += 1

@@ -32,6 +32,15 @@ struct RuleTargetTests {
         return event
     }
 
+    /// The daemon's delivery service over the harness, with the engine as its automation starter.
+    static func deliveries(_ harness: Harness) -> Task<Void, any Error> {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let deliveries = DeliveryService(clock: harness.clock, database: harness.database, state: harness.state, logger: logger,
+                                         idleWake: 3600, automations: harness.engine)
+        return Task { try await deliveries.run() }
+    }
+
     static func delivery(_ harness: Harness, event: String, target: String, where predicate: (DeliveryRecord) -> Bool) async throws -> DeliveryRecord {
         while true {
             if let delivery = try harness.database.events(since: nil).first(where: { $0.event.id == event })?
@@ -54,11 +63,7 @@ struct RuleTargetTests {
             Self.rule("automation-audit", pattern: #"{"source":["aws.ssm"],"detail-type":["EC2 Automation Execution Status-change Notification"]}"#,
                       targets: [watch]),
         ])
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        let deliveries = DeliveryService(clock: harness.clock, database: harness.database, state: harness.state, logger: logger,
-                                         idleWake: 3600, automations: harness.engine)
-        let service = Task { try await deliveries.run() }
+        let service = Self.deliveries(harness)
         defer { service.cancel() }
 
         let event = try Self.emit(harness)
@@ -95,11 +100,7 @@ struct RuleTargetTests {
         let badInput = TargetDefinition(id: "bad-input", kind: .automation, input: #"{"InstanceId": {"not": "a list"}}"#,
                                         automation: .init(arn: Self.arn, documentName: "AWS-StopEC2Instance", documentVersion: nil))
         let harness = try Harness(rules: [Self.rule("r", pattern: #"{"source":["aws.ssm"]}"#, targets: [missing, badInput])])
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        let deliveries = DeliveryService(clock: harness.clock, database: harness.database, state: harness.state, logger: logger,
-                                         idleWake: 3600, automations: harness.engine)
-        let service = Task { try await deliveries.run() }
+        let service = Self.deliveries(harness)
         defer { service.cancel() }
         let event = try Self.emit(harness)
         let ghost = try await Self.delivery(harness, event: event.id, target: "ghost") { $0.status == .dead }
@@ -120,11 +121,7 @@ struct RuleTargetTests {
         let harness = try Harness(fleet: FleetDeclaration(groups: [.of("web", 1), .of("batch", 1)]),
                                   rules: [Self.rule("stop-web", pattern: pattern, targets: [stop(web)]),
                                           Self.rule("stop-batch", pattern: pattern, targets: [stop(batch)])])
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        let deliveries = DeliveryService(clock: harness.clock, database: harness.database, state: harness.state, logger: logger,
-                                         idleWake: 3600, automations: harness.engine)
-        let service = Task { try await deliveries.run() }
+        let service = Self.deliveries(harness)
         defer { service.cancel() }
         let event = try Self.emit(harness)
         var started: [String] = []

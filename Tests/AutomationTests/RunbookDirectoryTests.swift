@@ -1,4 +1,5 @@
 import Automation
+import Daemon
 import Foundation
 import GRDB
 import Store
@@ -83,5 +84,29 @@ struct RunbookDirectoryTests {
         let problems = try RunbookDirectory.reconcile(directory: path, database: database, now: now)
         #expect(problems.map(\.description) == ["\(path)/Mine.yaml: a document named Mine was made through the API; rename the file or delete that document"])
         #expect(try database.documents(type: "Automation").first?.origin == "api")
+    }
+
+    @Test("a calendar file may not take a runbook's name, nor the name of an API document: the store refuses both alike")
+    func calendarsShareTheRule() throws {
+        let runbooks = try directory(["Nightly.yaml": Self.runbook])
+        let calendars = try directory(["Nightly.ics": "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//t//EN\nEND:VCALENDAR\n",
+                                       "Mine.ics": "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//t//EN\nEND:VCALENDAR\n"])
+        defer {
+            try? FileManager.default.removeItem(atPath: runbooks)
+            try? FileManager.default.removeItem(atPath: calendars)
+        }
+        let database = try SchedulerDatabase(DatabaseQueue())
+        _ = try database.createDocument(name: "Mine", type: "ChangeCalendar", format: "TEXT",
+                                        content: "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//t//EN\nEND:VCALENDAR\n",
+                                        versionName: nil, tags: "[]", now: now)
+        #expect(try RunbookDirectory.reconcile(directory: runbooks, database: database, now: now).isEmpty)
+        let problems = try CalendarCatalog.reconcile(directory: calendars, database: database, defaultTimeZone: "UTC", now: now)
+            .map(\.description).sorted()
+        #expect(problems == [
+            "\(calendars)/Mine.ics: a document named Mine was made through the API; rename the file or delete that document",
+            "\(calendars)/Nightly.ics: Nightly is already a document of type Automation (from \(runbooks)/Nightly.yaml); rename the file",
+        ])
+        #expect(try database.documents(type: "Automation").map(\.name) == ["Nightly"], "the runbook is untouched")
+        #expect(try database.documents(type: "ChangeCalendar").map(\.origin) == ["api"])
     }
 }
