@@ -9,6 +9,7 @@ key, `start_daemon`/`stop_daemon` (SIGTERM: exit 0, no fault or error in the log
 """
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -54,6 +55,12 @@ def iso(instant):
 
 def parse_iso(text):
     return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
+
+
+def instance_id(group, index):
+    """The id schedulerd derives for the index-th instance of a fleet group declared in the
+    configuration (computed here independently of the daemon)."""
+    return "i-" + hashlib.sha256(f"schedulerd/ec2/{group}/{index}".encode()).hexdigest()[:17]
 
 
 def recorder_arn(path):

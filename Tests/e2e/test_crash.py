@@ -18,21 +18,16 @@ SCHEDULERD_BIN=... python3 Tests/e2e/test_crash.py -v
 """
 
 import datetime as dt
-import hashlib
 import os
 import random
 import time
 import unittest
 
-from harness import DaemonTestCase, iso
+from harness import instance_id, DaemonTestCase, iso
 
 COUNT = 500
 KILLS = int(os.environ.get("CRASH_KILLS", "20"))
 SEED = int(os.environ.get("CRASH_SEED", str(random.SystemRandom().randrange(1 << 30))))
-
-
-def instance_id(group, index):
-    return "i-" + hashlib.sha256(f"schedulerd/ec2/{group}/{index}".encode()).hexdigest()[:17]
 
 
 TAGGED = {instance_id("fleet", index) for index in range(COUNT)}

@@ -23,7 +23,6 @@ SCHEDULERD_BIN=... python3 Tests/e2e/test_nightly.py -v
 """
 
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -31,7 +30,7 @@ import unittest
 import urllib.request
 from zoneinfo import ZoneInfo
 
-from harness import DaemonTestCase, iso, parse_iso
+from harness import instance_id, DaemonTestCase, iso, parse_iso
 
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 START = dt.datetime(2026, 10, 29, tzinfo=dt.timezone.utc)
@@ -42,11 +41,6 @@ NEW_YORK = ZoneInfo("America/New_York")
 HOLIDAYS = {dt.date(2026, 11, 11)}
 # From after the holiday morning (07:00 EST = 12:00Z) to before the next working morning.
 HOLIDAY = (dt.datetime(2026, 11, 11, 13, tzinfo=dt.timezone.utc), dt.datetime(2026, 11, 12, 11, tzinfo=dt.timezone.utc))
-
-
-def instance_id(group, index):
-    """The id schedulerd derives for the index-th instance of a declared group."""
-    return "i-" + hashlib.sha256(f"schedulerd/ec2/{group}/{index}".encode()).hexdigest()[:17]
 
 
 TAGGED = [instance_id("web", index) for index in range(3)] + [instance_id("batch", 0)]

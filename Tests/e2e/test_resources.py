@@ -23,23 +23,17 @@ SCHEDULERD_BIN=... python3 Tests/e2e/test_resources.py -v
 """
 
 import datetime as dt
-import hashlib
 import json
 import os
 import signal
 import time
 import unittest
 
-from harness import ACCOUNT, REGION, DaemonTestCase, iso, parse_iso
+from harness import instance_id, ACCOUNT, REGION, DaemonTestCase, iso, parse_iso
 
 SPEED = 60
 CLOCK_START = dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc)
 FAST_WAITER = {"Delay": 1, "MaxAttempts": 60}
-
-
-def instance_id(group, index):
-    """The id schedulerd derives for the index-th instance of a declared group."""
-    return "i-" + hashlib.sha256(f"schedulerd/ec2/{group}/{index}".encode()).hexdigest()[:17]
 
 
 WEB = [instance_id("web", index) for index in range(3)]
