@@ -64,8 +64,9 @@ def instance_id(group, index):
 
 
 def recorder_arn(path):
-    """A command target ARN whose program appends `IDEMPOTENCY_KEY<TAB>STDIN` and a newline to `path`."""
-    script = '{ printf "%s\\t" "$SCHEDULERD_IDEMPOTENCY_KEY"; cat; echo; } >> "$1"'
+    """A command target ARN whose program appends `IDEMPOTENCY_KEY<TAB>STDIN` and a newline to
+    `path`, in one write (deliveries run side by side: several appends each would interleave)."""
+    script = 't="$(mktemp)"; { printf "%s\\t" "$SCHEDULERD_IDEMPOTENCY_KEY"; cat; echo; } > "$t"; cat "$t" >> "$1"; rm -f "$t"'
     return "arn:schedulerd:command:::" + json.dumps(["/bin/sh", "-c", script, "recorder", path])
 
 

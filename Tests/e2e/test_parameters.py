@@ -29,8 +29,10 @@ KEYS = "parameters:\n  kms_keys:\n    - key_id: 1234abcd-12ab-34cd-56ef-12345678
 
 
 def recorder_arn(path):
-    """A command target ARN whose program appends its stdin and a newline to `path`."""
-    return "arn:schedulerd:command:::" + json.dumps(["/bin/sh", "-c", 'cat >> "$1"; echo >> "$1"', "recorder", path])
+    """A command target ARN whose program appends its stdin and a newline to `path`, in one
+    write: deliveries run side by side, and two appends each would interleave their lines."""
+    script = 't="$(mktemp)"; { cat; echo; } > "$t"; cat "$t" >> "$1"; rm -f "$t"'
+    return "arn:schedulerd:command:::" + json.dumps(["/bin/sh", "-c", script, "recorder", path])
 
 
 class ParameterStore(DaemonTestCase):
