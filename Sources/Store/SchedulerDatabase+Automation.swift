@@ -85,10 +85,11 @@ extension SchedulerDatabase {
 
     private static func insert(_ execution: AutomationExecutionRecord, _ outbox: [OutboxEntry], _ db: Database) throws -> AutomationInsert {
         if let token = execution.clientToken,
-           let existing = try AutomationExecutionRecord.filter(Column("clientToken") == token).fetchOne(db) {
+           let existing = try AutomationExecutionRecord.fetchOne(
+               db.cachedStatement(sql: "SELECT * FROM automationExecution WHERE clientToken = ?"), arguments: [token]) {
             return .existing(existing)
         }
-        try execution.insert(db)
+        try db.cachedStatement(sql: AutomationExecutionRecord.insertSQL).execute(arguments: StatementArguments(execution.rowValues))
         try write(outbox, db)
         return .inserted
     }
@@ -103,29 +104,35 @@ extension SchedulerDatabase {
     /// its own change is committed.
     public func saveAutomation(execution: AutomationExecutionRecord?, steps: [AutomationStepRecord], outbox: [OutboxEntry]) throws {
         try groupCommit.write { db in
-            // save: UPDATE through GRDB's cached statements, INSERT when there is no row yet
-            // (an upsert compiles its statement on every call, many times slower).
-            if let execution { try execution.save(db) }
-            for step in steps { try step.save(db) }
+            // Upserts through cached statements (see AutomationRecords+Rows.swift).
+            if let execution {
+                try db.cachedStatement(sql: AutomationExecutionRecord.upsertSQL).execute(arguments: StatementArguments(execution.rowValues))
+            }
+            for step in steps {
+                try db.cachedStatement(sql: AutomationStepRecord.upsertSQL).execute(arguments: StatementArguments(step.rowValues))
+            }
             try Self.write(outbox, db)
         }
     }
 
     private static func write(_ outbox: [OutboxEntry], _ db: Database) throws {
-        for entry in outbox {
-            try entry.event.insert(db)
-            for delivery in entry.deliveries { try delivery.insert(db) }
-        }
+        for entry in outbox { try db.recordOutbox(entry.event, deliveries: entry.deliveries) }
     }
 
+    // The reads below run for every execution the engine loads: cached statements, compiled
+    // once per connection (GRDB's query interface compiles, and authorizes, on every call).
+
     public func automationExecution(id: String) throws -> AutomationExecutionRecord? {
-        try writer.read { db in try AutomationExecutionRecord.fetchOne(db, key: id) }
+        try writer.read { db in
+            try AutomationExecutionRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM automationExecution WHERE id = ?"), arguments: [id])
+        }
     }
 
     /// The step executions of one execution, in the order they ran.
     public func automationSteps(executionId: String) throws -> [AutomationStepRecord] {
         try writer.read { db in
-            try AutomationStepRecord.filter(Column("executionId") == executionId).order(Column("sequence")).fetchAll(db)
+            try AutomationStepRecord.fetchAll(db.cachedStatement(sql: "SELECT * FROM automationStep WHERE executionId = ? ORDER BY sequence"),
+                                              arguments: [executionId])
         }
     }
 
@@ -190,6 +197,9 @@ public struct AutomationExecutionQuery: Sendable {
 extension SchedulerDatabase {
     /// The execution a client token started, if any.
     public func automationExecution(clientToken: String) throws -> AutomationExecutionRecord? {
-        try writer.read { db in try AutomationExecutionRecord.filter(Column("clientToken") == clientToken).fetchOne(db) }
+        try writer.read { db in
+            try AutomationExecutionRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM automationExecution WHERE clientToken = ?"),
+                                                   arguments: [clientToken])
+        }
     }
 }

@@ -25,11 +25,10 @@ extension SchedulerDatabase {
                                deliveries: [DeliveryRecord]) throws -> Bool {
         try writer.write { db in
             if try StoredEvent.filter(Column("dedupeKey") == event.dedupeKey).fetchCount(db) > 0 { return false }
-            try event.insert(db)
+            try db.recordOutbox(event, deliveries: deliveries)
             if let calendar, let state {
                 try CalendarStateRecord(calendar: calendar, state: state, since: since.timeIntervalSince1970, eventId: event.id).upsert(db)
             }
-            for delivery in deliveries { try delivery.insert(db) }
             return true
         }
     }

@@ -97,13 +97,7 @@ extension SchedulerDatabase {
     }
 
     static func insert(_ outbox: [OutboxRows], _ db: Database) throws {
-        for (event, deliveries) in outbox {
-            try db.cachedStatement(sql: """
-                INSERT INTO event (id, dedupeKey, time, source, detailType, body, recordedAt, deliverable) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [event.id, event.dedupeKey, event.time, event.source, event.detailType, event.body, event.recordedAt,
-                                         event.deliverable])
-            for delivery in deliveries { try delivery.insert(db) }
-        }
+        for (event, deliveries) in outbox { try db.recordOutbox(event, deliveries: deliveries) }
     }
 
     // MARK: Reads

@@ -115,8 +115,8 @@ public struct ResourceTransaction {
     public func instances(ids: [String]) throws -> [InstanceRecord] {
         guard !ids.isEmpty else { return [] }
         var found: [InstanceRecord] = []
-        for chunk in Self.chunks(Array(Set(ids))) {
-            let statement = try db.cachedStatement(sql: "SELECT * FROM ec2Instance WHERE id IN (\(Self.placeholders(chunk.count)))")
+        for chunk in SQLText.chunks(Array(Set(ids))) {
+            let statement = try db.cachedStatement(sql: "SELECT * FROM ec2Instance WHERE id IN (\(SQLText.placeholders(chunk.count)))")
             found += try InstanceRecord.fetchAll(statement, arguments: StatementArguments(Array(chunk)))
         }
         return found
@@ -234,9 +234,9 @@ public struct ResourceTransaction {
             return try base.order(Column("resourceId"), Column("position")).fetchAll(db)
         }
         var found: [ResourceTagRecord] = []
-        for chunk in Self.chunks(Array(Set(ids))) {
+        for chunk in SQLText.chunks(Array(Set(ids))) {
             let statement = try db.cachedStatement(sql: "SELECT * FROM resourceTag WHERE resourceType = ? AND resourceId IN "
-                                                   + "(\(Self.placeholders(chunk.count))) ORDER BY resourceId, position")
+                                                   + "(\(SQLText.placeholders(chunk.count))) ORDER BY resourceId, position")
             found += try ResourceTagRecord.fetchAll(statement, arguments: StatementArguments([type] + Array(chunk)))
         }
         return found
@@ -283,33 +283,8 @@ public struct ResourceTransaction {
 
     // MARK: Outbox
 
-    /// Records an event and its deliveries in this transaction, as the other outbox writes do
-    /// (with cached statements: a fleet stopping records thousands at once).
+    /// Records an event and its deliveries in this transaction, as the other outbox writes do.
     public func record(_ event: StoredEvent, deliveries: [DeliveryRecord]) throws {
-        let insertEvent = try db.cachedStatement(sql: """
-            INSERT INTO event (id, dedupeKey, time, source, detailType, body, recordedAt, deliverable) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        try insertEvent.execute(arguments: [event.id, event.dedupeKey, event.time, event.source, event.detailType, event.body,
-                                            event.recordedAt, event.deliverable])
-        guard !deliveries.isEmpty else { return }
-        let insertDelivery = try db.cachedStatement(sql: """
-            INSERT INTO delivery (eventId, rule, targetId, status, attempts, nextAttemptAt, lastError, output, updatedAt)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        for delivery in deliveries {
-            try insertDelivery.execute(arguments: [delivery.eventId, delivery.rule, delivery.targetId, delivery.status.rawValue,
-                                                   delivery.attempts, delivery.nextAttemptAt, delivery.lastError, delivery.output,
-                                                   delivery.updatedAt])
-        }
-    }
-
-    /// `?, ?, ?` for `count` values.
-    static func placeholders(_ count: Int) -> String {
-        Array(repeating: "?", count: count).joined(separator: ", ")
-    }
-
-    /// SQLite limits the variables of one statement; 500 stays far below every limit.
-    static func chunks(_ values: [String]) -> [ArraySlice<String>] {
-        stride(from: 0, to: values.count, by: 500).map { values[$0..<min($0 + 500, values.count)] }
+        try db.recordOutbox(event, deliveries: deliveries)
     }
 }
