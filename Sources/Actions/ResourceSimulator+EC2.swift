@@ -4,9 +4,7 @@ import Store
 extension ResourceSimulator {
     public func describeInstances(_ query: InstanceQuery, page: PageRequest) async throws -> Page<EC2Instance> {
         if let ids = query.ids { try Self.checkInstanceIds(ids) }
-        try throttleGate(.ec2, query.action, resources: query.ids ?? [])
-        try catchUp()
-        let instances = try database.resourceRead { transaction -> [EC2Instance] in
+        let instances = try read(.ec2, query.action, resources: query.ids ?? []) { transaction -> [EC2Instance] in
             let records = try query.ids.map { try transaction.instances(ids: $0) } ?? transaction.allInstances()
             if let ids = query.ids {
                 let found = Set(records.map(\.id))
@@ -187,13 +185,12 @@ extension ResourceSimulator {
     }
 
     public func describeTags(_ filters: [ResourceFilter], page: PageRequest) async throws -> Page<ResourceTag> {
-        try throttleGate(.ec2, "DescribeTags", resources: [])
-        try catchUp()
-        for filter in filters where !["resource-id", "resource-type", "key", "value"].contains(filter.name) {
-            throw ResourceError.invalidParameterValue("The filter '\(filter.name)' is invalid")
-        }
-        let tags = try database.resourceRead { try $0.tags(type: "instance", ids: nil) }
-            .map { ResourceTag(resourceId: $0.resourceId, resourceType: "instance", key: $0.key, value: $0.value) }
+        let tags = try read(.ec2, "DescribeTags", resources: []) { transaction in
+            for filter in filters where !["resource-id", "resource-type", "key", "value"].contains(filter.name) {
+                throw ResourceError.invalidParameterValue("The filter '\(filter.name)' is invalid")
+            }
+            return try transaction.tags(type: "instance", ids: nil)
+        }.map { ResourceTag(resourceId: $0.resourceId, resourceType: "instance", key: $0.key, value: $0.value) }
         let selected = tags.filter { tag in
             filters.allSatisfy { filter in
                 let value: String

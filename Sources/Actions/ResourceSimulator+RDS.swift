@@ -12,14 +12,12 @@ extension ResourceSimulator {
 
     public func describeDBInstances(_ query: DBInstanceQuery, page: PageRequest) async throws -> Page<DBInstance> {
         let identifier = try query.identifier.map(Self.identifier(fromReference:))
-        try throttleGate(.rds, "DescribeDBInstances", resources: identifier.map { [$0] } ?? [])
-        try catchUp()
-        for filter in query.filters {
-            guard DBInstanceFilter.names.contains(filter.name) else {
-                throw ResourceError.invalidParameterValue("Unrecognized filter name: \(filter.name)")
+        let databases = try read(.rds, "DescribeDBInstances", resources: identifier.map { [$0] } ?? []) { transaction -> [DBInstance] in
+            for filter in query.filters {
+                guard DBInstanceFilter.names.contains(filter.name) else {
+                    throw ResourceError.invalidParameterValue("Unrecognized filter name: \(filter.name)")
+                }
             }
-        }
-        let databases = try database.resourceRead { transaction -> [DBInstance] in
             let records: [DBInstanceRecord]
             if let identifier {
                 guard let record = try transaction.dbInstance(identifier) else { throw ResourceError.dbInstanceNotFound(identifier) }
@@ -148,8 +146,7 @@ extension ResourceSimulator {
 
     public func tags(ofDBInstance reference: String) async throws -> [Tag] {
         let identifier = try Self.identifier(fromReference: reference)
-        try throttleGate(.rds, "ListTagsForResource", resources: [identifier])
-        return try database.resourceRead { transaction in
+        return try read(.rds, "ListTagsForResource", resources: [identifier], catchingUp: false) { transaction in
             guard try transaction.dbInstance(identifier) != nil else { throw ResourceError.dbInstanceNotFound(identifier) }
             return try transaction.tags(type: "db", ids: [identifier]).map { Tag($0.key, $0.value) }
         }

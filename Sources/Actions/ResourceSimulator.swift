@@ -179,6 +179,25 @@ public final class ResourceSimulator: ResourceProvider {
         }
     }
 
+    /// A call that only reads the fleet: `body` in one read transaction, after the call's
+    /// `throttle` fault (if any) and the transitions due (if any, `catchingUp`) are dealt with.
+    /// Most calls find neither, and then make that one read and no write; a describe in a
+    /// fleet-wide stop otherwise cost four transactions.
+    func read<T>(_ service: Fault.Service, _ action: String, resources: [String], catchingUp: Bool = true,
+                 _ body: (ResourceTransaction) throws -> T) throws -> T {
+        let now = clock.now().timeIntervalSince1970
+        let quick = try database.resourceRead { transaction -> T? in
+            let faults = try transaction.faults().compactMap(Fault.init)
+            if faults.contains(where: { $0.applies(kind: .throttle, service: service, resources: resources, operation: action) }) { return nil }
+            if catchingUp, try transaction.anyDue(at: now) { return nil }
+            return try body(transaction)
+        }
+        if let quick { return quick }
+        try throttleGate(service, action, resources: resources)
+        if catchingUp { try catchUp() }
+        return try database.resourceRead(body)
+    }
+
     /// Throws the service's throttling error when a `throttle` fault applies to this call
     /// (using it up when it counts), before anything else happens.
     func throttleGate(_ service: Fault.Service, _ action: String, resources: [String]) throws {

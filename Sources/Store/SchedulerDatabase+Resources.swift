@@ -72,8 +72,19 @@ extension SchedulerDatabase {
 
     /// Runs `body` in one write transaction over the simulators' tables (and the outbox, for
     /// the events their changes emit): everything it writes is committed together or not at all.
+    ///
+    /// The transaction may be shared with other writes made at the same time (group commit,
+    /// as the automations' steps are): ten thousand instances stopped at once are then a few
+    /// hundred commits, not ten thousand. `body` may run twice (when a shared transaction
+    /// fails, each write is tried alone), so it must only write to the database; what it
+    /// returns is that of the run that was committed.
     public func resourceWrite<T>(_ body: (ResourceTransaction) throws -> T) throws -> T {
-        try writer.write { db in try body(ResourceTransaction(db: db)) }
+        try withoutActuallyEscaping(body) { body in
+            var result: T?
+            try groupCommit.write { db in result = try body(ResourceTransaction(db: db)) }
+            guard let result else { preconditionFailure("a committed group write ran its body") }
+            return result
+        }
     }
 
     /// Runs `body` in one read transaction over the simulators' tables.
