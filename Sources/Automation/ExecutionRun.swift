@@ -31,6 +31,10 @@ actor ExecutionRun: ExecutionHandle, StepHost {
     /// The statuses last written, to emit an event exactly when one changes.
     private var committedStatus: String
     private var committedStepStatus: [Int: String]
+    /// Step records changed but not yet written: a step's end, when the next step starts at
+    /// once. The next commit writes them, so a step's end and its successor's start are one
+    /// transaction (no await lies between them; a daemon stopping writes them on its way out).
+    private var unsaved: [Int: AutomationStepRecord] = [:]
 
     init(environment: EngineEnvironment, execution: AutomationExecutionRecord, steps: [AutomationStepRecord]) throws {
         self.environment = environment
@@ -56,6 +60,7 @@ actor ExecutionRun: ExecutionHandle, StepHost {
         do {
             try await drive()
         } catch is CancellationError {
+            if !unsaved.isEmpty { try? commit([]) }
             environment.logger.debug("automation left for the next start", metadata: logMetadata)
         } catch {
             environment.logger.error("automation failed unexpectedly", metadata: logMetadata.merging(["error": "\(error)"]) { $1 })
@@ -65,10 +70,8 @@ actor ExecutionRun: ExecutionHandle, StepHost {
     }
 
     private func drive() async throws {
-        if status == .pending {
-            execution.status = AutomationStatus.inProgress.rawValue
-            try commit([])
-        }
+        // Written with the first step's start (or the end, when no step runs).
+        if status == .pending { execution.status = AutomationStatus.inProgress.rawValue }
         if let last = steps.last, !(AutomationStatus(rawValue: last.status)?.isTerminal ?? true) {
             try await resume(last)
         }
@@ -288,7 +291,11 @@ actor ExecutionRun: ExecutionHandle, StepHost {
         }
         environment.logger.info("step ended", metadata: logMetadata.merging([
             "step.name": "\(step.name)", "step.status": "\(record.status)", "step.next": "\(record.nextStep ?? "")"]) { $1 })
-        try commit([record])
+        if case .run = decision, !status.isTerminal {
+            unsaved[record.sequence] = record   // written with the next step's start
+        } else {
+            try commit([record])
+        }
     }
 
     /// A stop request interrupted the step: Cancelled, then its `onCancel` workflow, or the end.
@@ -414,13 +421,16 @@ actor ExecutionRun: ExecutionHandle, StepHost {
         if let index = steps.lastIndex(where: { $0.sequence == record.sequence }) { steps[index] = record }
     }
 
-    /// Persists the execution and `records`, with an event for every status that changed.
+    /// Persists the execution, the unsaved step records and `records`, with an event for every
+    /// status that changed: the execution's first when it is under way, last when it ended.
     private func commit(_ records: [AutomationStepRecord]) throws {
         let time = now
         execution.updatedAt = time.timeIntervalSince1970
         var outbox: [OutboxEntry] = []
         var written: [AutomationStepRecord] = []
-        for var record in records {
+        let given = Set(records.map(\.sequence))
+        let earlier = unsaved.values.filter { !given.contains($0.sequence) }.sorted { $0.sequence < $1.sequence }
+        for var record in earlier + records {
             record.updatedAt = time.timeIntervalSince1970
             replace(record)
             written.append(record)
@@ -428,8 +438,12 @@ actor ExecutionRun: ExecutionHandle, StepHost {
                 outbox.append(try environment.events.step(record, of: execution, now: time))
             }
         }
-        if committedStatus != execution.status { outbox.append(try environment.events.execution(execution, now: time)) }
+        if committedStatus != execution.status {
+            let event = try environment.events.execution(execution, now: time)
+            if status.isTerminal { outbox.append(event) } else { outbox.insert(event, at: 0) }
+        }
         try environment.save(execution, written, outbox)
+        unsaved = [:]
         committedStatus = execution.status
         for record in written { committedStepStatus[record.sequence] = record.status }
         if status.isTerminal { changes.fire() }
