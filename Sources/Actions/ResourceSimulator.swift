@@ -83,6 +83,9 @@ public final class ResourceSimulator: ResourceProvider {
     @discardableResult
     public func completeDueTransitions(now: Date? = nil) throws -> Int {
         let now = now ?? clock.now()
+        // A read first: the transition service calls this at every wake, and a write (even
+        // an empty one) waits its turn for SQLite's single writer.
+        guard try database.resourceRead({ try $0.anyDue(at: now.timeIntervalSince1970) }) else { return 0 }
         var total = 0
         while true {
             let done = try write { context -> Result<Int, ResourceError> in
@@ -97,7 +100,8 @@ public final class ResourceSimulator: ResourceProvider {
     /// its normal duration after now. Returns how many were let go.
     @discardableResult
     public func releaseHungTransitions() throws -> Int {
-        try write { context -> Result<Int, ResourceError> in
+        guard try database.resourceRead({ try $0.anyHung() }) else { return 0 }
+        return try write { context -> Result<Int, ResourceError> in
             var released = 0
             for var instance in try context.transaction.hungInstances() where !context.holds(instance) {
                 context.release(&instance)
@@ -120,10 +124,7 @@ public final class ResourceSimulator: ResourceProvider {
 
     /// Completes what is overdue before a call looks at the fleet.
     func catchUp() throws {
-        let now = clock.now()
-        if try database.resourceRead({ try $0.anyDue(at: now.timeIntervalSince1970) }) {
-            try completeDueTransitions(now: now)
-        }
+        try completeDueTransitions()
     }
 
     /// A call that changes the fleet, in one write transaction: what is overdue completes

@@ -70,6 +70,18 @@ extension SchedulerDatabase {
         }
     }
 
+    /// Migration "v7": the transitions a `hang` fault holds (a state ahead, no time) are found
+    /// through these partial indexes. Without them, the check the transition service makes at
+    /// every wake scanned the whole fleet (every settled instance has no time either). The
+    /// queries name them (`INDEXED BY`): SQLite's planner, without statistics, would take the
+    /// index on the due time and walk every settled row.
+    static func createHungTransitionIndexes(_ db: Database) throws {
+        try db.execute(sql: "CREATE INDEX ec2Instance_hung ON ec2Instance(id) WHERE nextStateAt IS NULL AND nextState IS NOT NULL")
+        try db.execute(sql: """
+            CREATE INDEX dbInstance_hung ON dbInstance(identifier) WHERE nextStatusAt IS NULL AND nextStatus IS NOT NULL
+            """)
+    }
+
     /// Runs `body` in one write transaction over the simulators' tables (and the outbox, for
     /// the events their changes emit): everything it writes is committed together or not at all.
     ///
@@ -153,7 +165,7 @@ public struct ResourceTransaction {
 
     /// Instances whose transition hangs (a state ahead, no time).
     public func hungInstances() throws -> [InstanceRecord] {
-        try InstanceRecord.filter(Column("nextStateAt") == nil && Column("nextState") != nil).fetchAll(db)
+        try InstanceRecord.fetchAll(db.cachedStatement(sql: "SELECT * FROM ec2Instance INDEXED BY ec2Instance_hung WHERE nextStateAt IS NULL AND nextState IS NOT NULL"))
     }
 
     public func save(_ instance: InstanceRecord) throws {
@@ -200,7 +212,15 @@ public struct ResourceTransaction {
     }
 
     public func hungDBInstances() throws -> [DBInstanceRecord] {
-        try DBInstanceRecord.filter(Column("nextStatusAt") == nil && Column("nextStatus") != nil).fetchAll(db)
+        try DBInstanceRecord.fetchAll(db.cachedStatement(sql: "SELECT * FROM dbInstance INDEXED BY dbInstance_hung WHERE nextStatusAt IS NULL AND nextStatus IS NOT NULL"))
+    }
+
+    /// Whether any transition hangs (the partial indexes of migration v7 answer this).
+    public func anyHung() throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT EXISTS(SELECT 1 FROM ec2Instance INDEXED BY ec2Instance_hung WHERE nextStateAt IS NULL AND nextState IS NOT NULL)
+                OR EXISTS(SELECT 1 FROM dbInstance INDEXED BY dbInstance_hung WHERE nextStatusAt IS NULL AND nextStatus IS NOT NULL)
+            """)) ?? false
     }
 
     public func save(_ instance: DBInstanceRecord) throws {

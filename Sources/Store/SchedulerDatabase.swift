@@ -124,6 +124,7 @@ public final class SchedulerDatabase: Sendable {
         migrator.registerMigration("v4: parameters", migrate: createParameterTables)
         migrator.registerMigration("v5: resources", migrate: createResourceTables)
         migrator.registerMigration("v6: automation", migrate: createAutomationTables)
+        migrator.registerMigration("v7: hung-transition indexes", migrate: createHungTransitionIndexes)
         return migrator
     }
 }
