@@ -56,7 +56,7 @@ public struct EC2Instance: Sendable, Equatable {
 
     /// `ip-10-0-1-2.ec2.internal`, as AWS names private addresses in us-east-1.
     public var privateDnsName: String {
-        "ip-" + privateIpAddress.replacingOccurrences(of: ".", with: "-") + ".ec2.internal"
+        "ip-" + String(privateIpAddress.map { $0 == "." ? "-" : $0 }) + ".ec2.internal"
     }
 
     /// The value of tag `key`, if the instance has it.

@@ -103,12 +103,13 @@ public enum ModelTime {
                                                           - (milliseconds < 0 && milliseconds % 1000 != 0 ? 1 : 0)))
         let fraction = ((milliseconds % 1000) + 1000) % 1000
         let whole = CalendarTime.format(seconds)   // 2026-12-01T03:00:00Z
-        return String(whole.dropLast()) + "." + String(format: "%03d", fraction) + "Z"
+        let digits = String(fraction)
+        return String(whole.dropLast()) + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
     }
 
     /// EC2's `StateTransitionReason` time: `2026-12-01 03:00:00 GMT`.
     static func reasonTime(_ date: Date) -> String {
         let whole = CalendarTime.format(Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)))
-        return whole.dropLast().replacingOccurrences(of: "T", with: " ") + " GMT"
+        return String(whole.dropLast().map { $0 == "T" ? " " : $0 }) + " GMT"
     }
 }

@@ -1,3 +1,4 @@
+import ChangeCalendar
 import Daemon
 import EventBus
 import Foundation
@@ -53,13 +54,16 @@ struct AutomationEvents: Sendable {
 
     /// AWS's format in these events: `Nov 29, 2016 7:43:25 PM` (UTC).
     static func legacyTime(_ epoch: Double) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: epoch))
+        // From CalendarTime's ISO form, `yyyy-MM-ddTHH:mm:ssZ`, read from its end (a year may
+        // be longer): Foundation's Calendar cost more than the rest of an event.
+        let iso = Array(CalendarTime.format(Date(timeIntervalSince1970: epoch)).utf8)
+        let end = iso.count
+        func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + Int(iso[$1]) - 48 } }
+        let (year, month, day) = (number(0..<(end - 16)), number((end - 15)..<(end - 13)), number((end - 12)..<(end - 10)))
+        let (hour24, minute, second) = (number((end - 9)..<(end - 7)), number((end - 6)..<(end - 4)), number((end - 3)..<(end - 1)))
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        let hour = parts.hour! % 12 == 0 ? 12 : parts.hour! % 12
+        let hour = hour24 % 12 == 0 ? 12 : hour24 % 12
         let two = { (value: Int) in value < 10 ? "0\(value)" : "\(value)" }
-        return "\(months[parts.month! - 1]) \(parts.day!), \(parts.year!) \(hour):\(two(parts.minute!)):\(two(parts.second!)) "
-            + (parts.hour! < 12 ? "AM" : "PM")
+        return "\(months[month - 1]) \(day), \(year) \(hour):\(two(minute)):\(two(second)) " + (hour24 < 12 ? "AM" : "PM")
     }
 }

@@ -68,3 +68,35 @@ struct AutomationRecordRowTests {
         #expect(encoded["stopType"] == "Cancel".databaseValue && encoded.count == AutomationExecutionRecord.columnNames.count)
     }
 }
+
+/// The resource records read by hand (ResourceRecords+Rows.swift) read back what was written.
+@Suite("Resource record rows")
+struct ResourceRecordRowTests {
+    @Test func instancesAndTagsReadBackEveryColumn() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("schedulerd-rows-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let database = try SchedulerDatabase.open(directory: directory)
+        // Every column a value of its own, so a swap shows.
+        let instance = InstanceRecord(id: "i-0123456789abcdef0", reservationId: "r-1", imageId: "ami-1", instanceType: "t3.micro",
+                                      availabilityZone: "us-east-1a", privateIpAddress: "10.0.0.1", keyName: "key", launchIndex: 4,
+                                      launchTime: 100, state: "stopping", stateTransitionReason: "User initiated",
+                                      stateReasonCode: "Client.UserInitiatedShutdown", stateReasonMessage: "message",
+                                      nextState: "stopped", nextStateAt: 200, transitionCause: "stop", changedAt: 150,
+                                      origin: "config", configKey: "fleet/4", clientToken: "token")
+        let tag = ResourceTagRecord(resourceType: "instance", resourceId: instance.id, key: "Schedule", value: "office-hours", position: 7)
+        try database.resourceWrite { transaction in
+            try transaction.insert(instance)
+            try transaction.setTag(type: "instance", id: instance.id, key: tag.key, value: tag.value)
+        }
+        let (instances, tags) = try database.resourceRead { (try $0.instances(ids: [instance.id]), try $0.tags(type: "instance", ids: nil)) }
+        #expect(instances == [instance])
+        #expect(tags.map { [$0.resourceType, $0.resourceId, $0.key, $0.value] } == [[tag.resourceType, tag.resourceId, tag.key, tag.value]])
+        let hung = InstanceRecord(id: "i-0123456789abcdef1", reservationId: "r-2", imageId: "ami-1", instanceType: "t3.micro",
+                                  availabilityZone: "us-east-1a", privateIpAddress: "10.0.0.2", launchIndex: 0, launchTime: 100,
+                                  state: "pending", nextState: "running", nextStateAt: nil, changedAt: 100, origin: "api")
+        #expect(try database.resourceRead { try $0.anyHung() } == false)
+        try database.resourceWrite { try $0.insert(hung) }
+        #expect(try database.resourceRead { try $0.anyHung() } == true)
+        #expect(try database.resourceRead { try $0.hungInstances() } == [hung])
+    }
+}
