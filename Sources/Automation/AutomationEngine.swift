@@ -98,7 +98,7 @@ public final class AutomationEngine: Service, Sendable {
         let handle: any ExecutionHandle
         let parent: String?
         do {
-            guard let record = try environment.database.automationExecution(id: id),
+            guard let (record, steps) = try environment.database.automationExecutionWithSteps(id: id),
                   !(AutomationStatus(rawValue: record.status)?.isTerminal ?? true) else {
                 release(id)
                 return
@@ -107,8 +107,7 @@ public final class AutomationEngine: Service, Sendable {
             if record.targets != nil, record.parentId == nil {
                 handle = try ParentRun(environment: environment, execution: record, launcher: self)
             } else {
-                handle = try ExecutionRun(environment: environment, execution: record,
-                                          steps: try environment.database.automationSteps(executionId: id))
+                handle = try ExecutionRun(environment: environment, execution: record, steps: steps)
             }
         } catch {
             environment.logger.error("cannot load an automation", metadata: ["execution.id": "\(id)", "error": "\(error)"])

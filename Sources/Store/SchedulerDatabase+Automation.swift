@@ -130,10 +130,22 @@ extension SchedulerDatabase {
 
     /// The step executions of one execution, in the order they ran.
     public func automationSteps(executionId: String) throws -> [AutomationStepRecord] {
+        try writer.read { db in try Self.steps(executionId, db) }
+    }
+
+    /// An execution and its steps, read in one transaction (one snapshot): what the engine
+    /// loads to run an execution.
+    public func automationExecutionWithSteps(id: String) throws -> (AutomationExecutionRecord, [AutomationStepRecord])? {
         try writer.read { db in
-            try AutomationStepRecord.fetchAll(db.cachedStatement(sql: "SELECT * FROM automationStep WHERE executionId = ? ORDER BY sequence"),
-                                              arguments: [executionId])
+            guard let execution = try AutomationExecutionRecord.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM automationExecution WHERE id = ?"), arguments: [id]) else { return nil }
+            return (execution, try Self.steps(id, db))
         }
+    }
+
+    private static func steps(_ executionId: String, _ db: Database) throws -> [AutomationStepRecord] {
+        try AutomationStepRecord.fetchAll(db.cachedStatement(sql: "SELECT * FROM automationStep WHERE executionId = ? ORDER BY sequence"),
+                                          arguments: [executionId])
     }
 
     /// Executions not yet ended (Pending, InProgress, Waiting, Cancelling), oldest first: what a
