@@ -37,16 +37,10 @@ if ! "$python" -c 'import botocore.auth' >/dev/null 2>&1; then
     exit 1
 fi
 
-echo "api-bench: release build (scratch path $scratch)"
-# One product per invocation: given several --product options, swift build builds only the last.
-for product in schedulerd BareHummingbird APIBenchmark; do
-    swift build -c release --scratch-path "$scratch" --product "$product"
-done
-bin="$(swift build -c release --scratch-path "$scratch" --show-bin-path)"
+. scripts/bench-common.sh
+release_build api-bench schedulerd BareHummingbird APIBenchmark
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/schedulerd-api-bench.XXXXXX")"
-# stop_server, start_server, sign, status_of, field, measure: shared with parameter-bench.sh.
-. scripts/bench-common.sh
 cleanup() { stop_server; rm -rf "$work"; }
 trap cleanup EXIT
 

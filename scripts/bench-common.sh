@@ -1,7 +1,20 @@
-# Shared by the HTTP benchmarks (scripts/api-bench.sh, scripts/parameter-bench.sh): starting and
-# stopping a server that prints its port, signing a raw request with botocore, and running the
-# load generator (APIBenchmark) with CPU accounting. Source it; it reads the globals
-# python, bin, duration, warmup and connections_list, and sets server_pid, port and best_*.
+# Shared by the HTTP benchmarks (scripts/api-bench.sh, scripts/parameter-bench.sh,
+# scripts/fleet-bench.sh): the release build, starting and stopping a server that prints its
+# port, signing a raw request with botocore, and running the load generator (APIBenchmark)
+# with CPU accounting. Source it; it reads the globals scratch, python, bin, duration, warmup
+# and connections_list, and sets bin, server_pid, port and best_*.
+
+# release_build LABEL PRODUCT...: release-builds the products in $scratch and sets bin to
+# their directory. One product per invocation: given several --product options, swift build
+# builds only the last.
+release_build() {
+    local label="$1"; shift
+    echo "$label: release build (scratch path $scratch)"
+    for product in "$@"; do
+        swift build -c release --scratch-path "$scratch" --product "$product"
+    done
+    bin="$(swift build -c release --scratch-path "$scratch" --show-bin-path)"
+}
 
 server_pid=""
 stop_server() {

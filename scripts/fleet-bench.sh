@@ -38,16 +38,12 @@ if ! "$python" -c 'import boto3, botocore.auth' >/dev/null 2>&1; then
     exit 1
 fi
 
-echo "fleet-bench: release build (scratch path $scratch)"
-for product in schedulerd APIBenchmark; do
-    swift build -c release --scratch-path "$scratch" --product "$product"
-done
-bin="$(swift build -c release --scratch-path "$scratch" --show-bin-path)"
+. scripts/bench-common.sh
+release_build fleet-bench schedulerd APIBenchmark
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/schedulerd-fleet-bench.XXXXXX")"
 # (duration, warmup and connections_list are api-bench's knobs; unused here)
 duration=0; warmup=0; connections_list=""
-. scripts/bench-common.sh
 monitor_pid=""
 cleanup() {
     if [ -n "$monitor_pid" ]; then kill "$monitor_pid" 2>/dev/null || true; fi

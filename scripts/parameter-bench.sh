@@ -29,14 +29,10 @@ if ! "$python" -c 'import moto.server, flask' >/dev/null 2>&1; then
     "$python" -m pip install --quiet 'moto[server]' || "$python" -m pip install --quiet --break-system-packages 'moto[server]'
 fi
 
-echo "parameter-bench: release build (scratch path $scratch)"
-for product in schedulerd APIBenchmark; do
-    swift build -c release --scratch-path "$scratch" --product "$product"
-done
-bin="$(swift build -c release --scratch-path "$scratch" --show-bin-path)"
+. scripts/bench-common.sh
+release_build parameter-bench schedulerd APIBenchmark
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/schedulerd-parameter-bench.XXXXXX")"
-. scripts/bench-common.sh
 cleanup() { stop_server; rm -rf "$work"; }
 trap cleanup EXIT
 

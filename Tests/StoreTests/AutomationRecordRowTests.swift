@@ -7,13 +7,8 @@ import Testing
 /// tests catch a column left out, added to the table but not to the list, or two swapped.
 @Suite("Automation record rows")
 struct AutomationRecordRowTests {
-    func temporaryDatabase() throws -> (SchedulerDatabase, String) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("schedulerd-rows-\(UUID().uuidString)").path
-        return (try SchedulerDatabase.open(directory: directory), directory)
-    }
-
     @Test func theColumnListsAreTheTables() throws {
-        let (database, directory) = try temporaryDatabase()
+        let (database, directory) = try temporaryDatabase("schedulerd-rows")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let (executionColumns, stepColumns) = try database.writer.read { db in
             (try db.columns(in: "automationExecution").map(\.name), try db.columns(in: "automationStep").map(\.name))
@@ -49,7 +44,7 @@ struct AutomationRecordRowTests {
     }
 
     @Test func insertUpsertAndReadBackEveryColumn() throws {
-        let (database, directory) = try temporaryDatabase()
+        let (database, directory) = try temporaryDatabase("schedulerd-rows")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         #expect(try database.insertAutomationExecution(execution(status: "Pending"), outbox: []) == .inserted)
         #expect(try database.automationExecution(id: "e-1") == execution(status: "Pending"))
@@ -73,9 +68,8 @@ struct AutomationRecordRowTests {
 @Suite("Resource record rows")
 struct ResourceRecordRowTests {
     @Test func instancesAndTagsReadBackEveryColumn() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("schedulerd-rows-\(UUID().uuidString)").path
+        let (database, directory) = try temporaryDatabase("schedulerd-rows")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let database = try SchedulerDatabase.open(directory: directory)
         // Every column a value of its own, so a swap shows.
         let instance = InstanceRecord(id: "i-0123456789abcdef0", reservationId: "r-1", imageId: "ami-1", instanceType: "t3.micro",
                                       availabilityZone: "us-east-1a", privateIpAddress: "10.0.0.1", keyName: "key", launchIndex: 4,

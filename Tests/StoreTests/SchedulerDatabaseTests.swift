@@ -5,11 +5,6 @@ import Testing
 
 @Suite("SQLite store")
 struct SchedulerDatabaseTests {
-    func temporaryDatabase() throws -> (SchedulerDatabase, String) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("schedulerd-store-\(UUID().uuidString)").path
-        return (try SchedulerDatabase.open(directory: directory), directory)
-    }
-
     @Test func opensInWALModeWithIntegrity() throws {
         let (database, directory) = try temporaryDatabase()
         defer { try? FileManager.default.removeItem(atPath: directory) }
