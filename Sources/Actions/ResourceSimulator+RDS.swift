@@ -49,7 +49,7 @@ extension ResourceSimulator {
             throw ResourceError.invalidParameterValue("Invalid availability zone: \(zone)")
         }
         try Self.checkTags(request.tags)
-        let record = try mutate(.rds, "CreateDBInstance", resources: [identifier]) { context -> Result<DBInstanceRecord, ResourceError> in
+        return try mutate(.rds, "CreateDBInstance", resources: [identifier]) { context -> Result<DBInstance, ResourceError> in
             if try context.transaction.dbInstance(identifier) != nil { return .failure(.dbInstanceAlreadyExists) }
             let zone = request.availabilityZone ?? zones[0]
             if try context.use(.insufficientCapacity, service: .rds, resources: [identifier], operation: nil) != nil {
@@ -65,9 +65,8 @@ extension ResourceSimulator {
             try context.transaction.save(record)
             for tag in request.tags { try context.transaction.setTag(type: "db", id: identifier, key: tag.key, value: tag.value) }
             try context.enter(&record, .creating, at: context.now, cause: "launch")
-            return .success(record)
+            return .success(dbInstance(record, tags: try context.transaction.tags(type: "db", ids: [identifier])))
         }
-        return try currentDBInstance(record.identifier)
     }
 
     public func deleteDBInstance(_ identifier: String, skipFinalSnapshot: Bool, finalSnapshotIdentifier: String?) async throws -> DBInstance {
@@ -115,7 +114,9 @@ extension ResourceSimulator {
         capacity: (inout WriteContext, DBInstanceRecord) throws -> ResourceError? = { _, _ in nil }
     ) throws -> DBInstance {
         let identifier = try Self.identifier(fromReference: reference)
-        try mutate(.rds, action, resources: [identifier]) { context -> Result<Void, ResourceError> in
+        // The answer is the instance as the call left it (`stopping`), even when the transition
+        // takes no time and completes before the commit.
+        return try mutate(.rds, action, resources: [identifier]) { context -> Result<DBInstance, ResourceError> in
             guard var record = try context.transaction.dbInstance(identifier) else { return .failure(.dbInstanceNotFound(identifier)) }
             let status: DBInstanceStatus
             do {
@@ -125,9 +126,8 @@ extension ResourceSimulator {
             }
             if let refusal = try capacity(&context, record) { return .failure(refusal) }
             try context.enter(&record, status, at: context.now, cause: cause)
-            return .success(())
+            return .success(dbInstance(record, tags: try context.transaction.tags(type: "db", ids: [identifier])))
         }
-        return try currentDBInstance(identifier)
     }
 
     public func addTags(_ tags: [Tag], toDBInstance reference: String) async throws {
@@ -185,13 +185,6 @@ extension ResourceSimulator {
             throw ResourceError.invalidParameterValue("The parameter DBInstanceIdentifier is not a valid identifier. Identifiers must "
                                                       + "begin with a letter; must contain only ASCII letters, digits, and hyphens; and "
                                                       + "must not end with a hyphen or contain two consecutive hyphens.")
-        }
-    }
-
-    func currentDBInstance(_ identifier: String) throws -> DBInstance {
-        try database.resourceRead { transaction in
-            guard let record = try transaction.dbInstance(identifier) else { throw ResourceError.dbInstanceNotFound(identifier) }
-            return dbInstance(record, tags: try transaction.tags(type: "db", ids: [identifier]))
         }
     }
 

@@ -15,6 +15,8 @@ struct WriteContext {
     let random: @Sendable () -> Double
     private(set) var changed: Set<String> = []
     private(set) var scheduled = false
+    /// The earliest time a transition was scheduled for in this write (nil: none was).
+    private(set) var earliestScheduled: Double?
     private(set) var usedFaults: [Fault] = []
 
     init(transaction: ResourceTransaction, now: Date, times: TransitionTimes, names: ResourceEvents, faults: [Fault],
@@ -40,6 +42,14 @@ struct WriteContext {
 
     /// Notes that a transition was scheduled outside `enter` (the transition service replans).
     mutating func markScheduled() { scheduled = true }
+
+    private mutating func schedule(at time: Double) {
+        scheduled = true
+        earliestScheduled = min(earliestScheduled ?? time, time)
+    }
+
+    /// Whether this write scheduled a transition that is already due (one that takes no time).
+    var scheduledDue: Bool { earliestScheduled.map { $0 <= now.timeIntervalSince1970 } ?? false }
 
     // MARK: Faults
 
@@ -124,12 +134,12 @@ struct WriteContext {
             var hung = false
             if !unhangable { hung = try use(.hang, service: .ec2, resources: [instance.id], operation: cause) != nil }
             instance.nextStateAt = hung ? nil : time.timeIntervalSince1970 + times.duration(of: state)
-            scheduled = scheduled || !hung
+            if let due = instance.nextStateAt { schedule(at: due) }
         } else if state == .terminated {
             instance.nextState = "gone"
             instance.transitionCause = "purge"
             instance.nextStateAt = time.timeIntervalSince1970 + times.terminatedVisible
-            scheduled = true
+            schedule(at: time.timeIntervalSince1970 + times.terminatedVisible)
         } else {
             instance.nextState = nil
             instance.nextStateAt = nil
@@ -161,7 +171,7 @@ struct WriteContext {
     mutating func release(_ instance: inout InstanceRecord) {
         guard let state = InstanceStateName(rawValue: instance.state) else { return }
         instance.nextStateAt = now.timeIntervalSince1970 + times.duration(of: state)
-        scheduled = true
+        schedule(at: now.timeIntervalSince1970 + times.duration(of: state))
     }
 
     // MARK: RDS
@@ -178,12 +188,12 @@ struct WriteContext {
             database.transitionCause = cause
             let hung = try use(.hang, service: .rds, resources: [database.identifier], operation: Self.hangOperation(cause)) != nil
             database.nextStatusAt = hung ? nil : time.timeIntervalSince1970 + times.duration(of: status)
-            scheduled = scheduled || !hung
+            if let due = database.nextStatusAt { schedule(at: due) }
         case .stopped:
             database.nextStatus = DBInstanceStatus.starting.rawValue
             database.transitionCause = "auto-start"
             database.nextStatusAt = time.timeIntervalSince1970 + times.databaseAutoStart
-            scheduled = true
+            schedule(at: time.timeIntervalSince1970 + times.databaseAutoStart)
         case .available:
             database.nextStatus = nil
             database.nextStatusAt = nil
@@ -222,7 +232,7 @@ struct WriteContext {
     mutating func release(_ database: inout DBInstanceRecord) {
         guard let status = DBInstanceStatus(rawValue: database.status) else { return }
         database.nextStatusAt = now.timeIntervalSince1970 + times.duration(of: status)
-        scheduled = true
+        schedule(at: now.timeIntervalSince1970 + times.duration(of: status))
     }
 
     private mutating func recordDBEvent(_ identifier: String, _ event: ResourceEvents.DBEvent, at time: Date, state: String) throws {

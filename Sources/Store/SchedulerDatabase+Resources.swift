@@ -93,15 +93,25 @@ extension SchedulerDatabase {
     public func resourceWrite<T>(_ body: (ResourceTransaction) throws -> T) throws -> T {
         try withoutActuallyEscaping(body) { body in
             var result: T?
-            try groupCommit.write { db in result = try body(ResourceTransaction(db: db)) }
+            try groupCommit.write { [resourceMirror] db in result = try body(ResourceTransaction(db: db, mirror: resourceMirror)) }
             guard let result else { preconditionFailure("a committed group write ran its body") }
             return result
         }
     }
 
-    /// Runs `body` in one read transaction over the simulators' tables.
-    public func resourceRead<T>(_ body: (ResourceTransaction) throws -> T) throws -> T {
-        try writer.read { db in try body(ResourceTransaction(db: db)) }
+    /// Runs `body` on the simulators' tables as they are now: on the daemon's copy in memory
+    /// when it is up to date (`ResourceMirror`), else in one read transaction.
+    public func resourceRead<T>(_ body: (any ResourceReading) throws -> T) throws -> T {
+        if let resourceMirror {
+            switch try resourceMirror.read(body) {
+            case .answered(let value):
+                return value
+            case .unavailable(let resync):
+                // The commit of an empty write brings the copy up to date for the next read.
+                if resync { try groupCommit.write { _ in } }
+            }
+        }
+        return try writer.read { db in try body(ResourceTransaction(db: db, mirror: nil)) }
     }
 
     /// The faults in force, oldest first.
@@ -122,6 +132,7 @@ extension SchedulerDatabase {
             var request = ResourceFaultRecord.all()
             if let id { request = request.filter(Column("id") == id) }
             if let origin { request = request.filter(Column("origin") == origin) }
+            transaction.mirror?.note(.faults)
             return try request.deleteAll(transaction.db)
         }
     }
@@ -129,8 +140,10 @@ extension SchedulerDatabase {
 
 /// The simulators' tables inside one transaction. Only `SchedulerDatabase.resourceWrite` and
 /// `resourceRead` make one, and it must not outlive their closure.
-public struct ResourceTransaction {
+public struct ResourceTransaction: ResourceReading {
     let db: Database
+    /// Told of every change written, to follow it once committed (nil in reads).
+    let mirror: ResourceMirror?
 
     // MARK: EC2 instances
 
@@ -170,6 +183,7 @@ public struct ResourceTransaction {
 
     public func save(_ instance: InstanceRecord) throws {
         try instance.save(db)
+        mirror?.note(.instance(instance))
     }
 
     /// Writes what a state change changes (state, reasons, the transition ahead), with one
@@ -182,16 +196,19 @@ public struct ResourceTransaction {
         try statement.execute(arguments: [instance.state, instance.stateTransitionReason, instance.stateReasonCode,
                                           instance.stateReasonMessage, instance.nextState, instance.nextStateAt, instance.transitionCause,
                                           instance.changedAt, instance.id])
+        mirror?.note(.instance(instance))
     }
 
     /// Adds a new instance (faster than `save`, which tries an update first).
     public func insert(_ instance: InstanceRecord) throws {
         try instance.insert(db)
+        mirror?.note(.instance(instance))
     }
 
     public func deleteInstance(id: String) throws {
         _ = try InstanceRecord.deleteOne(db, key: id)
         try ResourceTagRecord.filter(Column("resourceType") == "instance" && Column("resourceId") == id).deleteAll(db)
+        mirror?.note(.instanceDeleted(id))
     }
 
     // MARK: RDS DB instances
@@ -225,6 +242,7 @@ public struct ResourceTransaction {
 
     public func save(_ instance: DBInstanceRecord) throws {
         try instance.save(db)
+        mirror?.note(.dbInstance(instance))
     }
 
     /// Writes what a status change changes, as `updateState` does for instances.
@@ -234,11 +252,13 @@ public struct ResourceTransaction {
             """)
         try statement.execute(arguments: [database.status, database.nextStatus, database.nextStatusAt, database.transitionCause,
                                           database.changedAt, database.identifier])
+        mirror?.note(.dbInstance(database))
     }
 
     public func deleteDBInstance(_ identifier: String) throws {
         _ = try DBInstanceRecord.deleteOne(db, key: identifier)
         try ResourceTagRecord.filter(Column("resourceType") == "db" && Column("resourceId") == identifier).deleteAll(db)
+        mirror?.note(.dbInstanceDeleted(identifier))
     }
 
     /// The earliest transition due, of either kind.
@@ -282,10 +302,12 @@ public struct ResourceTransaction {
             ON CONFLICT (resourceType, resourceId, key) DO UPDATE SET value = excluded.value
             """)
         try statement.execute(arguments: [type, id, key, value])
+        mirror?.note(.tag(type: type, id: id, key: key, value: value))
     }
 
     public func deleteTag(type: String, id: String, key: String) throws {
         _ = try ResourceTagRecord.deleteOne(db, key: ["resourceType": type, "resourceId": id, "key": key])
+        mirror?.note(.tagDeleted(type: type, id: id, key: key))
     }
 
     // MARK: Faults
@@ -297,19 +319,23 @@ public struct ResourceTransaction {
     public func insert(_ fault: ResourceFaultRecord) throws -> ResourceFaultRecord {
         var fault = fault
         try fault.insert(db)
+        mirror?.note(.faults)
         return fault
     }
 
     public func deleteFault(id: Int64) throws {
         _ = try ResourceFaultRecord.deleteOne(db, key: id)
+        mirror?.note(.faults)
     }
 
     public func setFaultRemaining(id: Int64, _ remaining: Int?) throws {
         try db.execute(sql: "UPDATE resourceFault SET remaining = ? WHERE id = ?", arguments: [remaining, id])
+        mirror?.note(.faults)
     }
 
     public func deleteFaults(origin: String) throws {
         _ = try ResourceFaultRecord.filter(Column("origin") == origin).deleteAll(db)
+        mirror?.note(.faults)
     }
 
     // MARK: Outbox

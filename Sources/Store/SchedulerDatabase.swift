@@ -13,15 +13,28 @@ public final class SchedulerDatabase: Sendable {
     public let writer: any DatabaseWriter
     /// Shares transactions among writes made at once (automation steps, thousands at a time).
     let groupCommit: GroupCommit
+    /// The simulated fleet in memory, for reads without a transaction (the daemon's; nil for
+    /// the command line's short reads).
+    let resourceMirror: ResourceMirror?
 
-    public init(_ writer: any DatabaseWriter) throws {
+    /// - Parameter mirrorResources: Keep the simulated fleet in memory too (`ResourceMirror`):
+    ///   for the daemon, whose automations read it thousands of times a second.
+    public init(_ writer: any DatabaseWriter, mirrorResources: Bool = false) throws {
         self.writer = writer
         groupCommit = GroupCommit(writer: writer)
         try Self.migrator.migrate(writer)
+        if mirrorResources {
+            let mirror = ResourceMirror(path: writer.path)
+            writer.add(transactionObserver: mirror, extent: .databaseLifetime)
+            resourceMirror = mirror
+        } else {
+            resourceMirror = nil
+        }
     }
 
     /// Opens (creating if needed) `schedulerd.sqlite` in `directory`, in WAL mode.
-    public static func open(directory: String) throws -> SchedulerDatabase {
+    /// `mirrorResources`: as for `init`.
+    public static func open(directory: String, mirrorResources: Bool = false) throws -> SchedulerDatabase {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         var configuration = Configuration()
@@ -40,7 +53,7 @@ public final class SchedulerDatabase: Sendable {
         defer { lock.release() }
         let pool = try DatabasePool(path: (directory as NSString).appendingPathComponent("schedulerd.sqlite"),
                                     configuration: configuration)
-        return try SchedulerDatabase(pool)
+        return try SchedulerDatabase(pool, mirrorResources: mirrorResources)
     }
 
     /// `PRAGMA integrity_check`: "ok" when the file is sound.

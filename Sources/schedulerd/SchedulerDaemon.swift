@@ -38,7 +38,7 @@ struct SchedulerDaemon {
         self.clockSpeed = clockSpeed
         self.logger = logger
         let configuration = settings.configuration
-        database = try SchedulerDatabase.open(directory: configuration.dataDirectory)
+        database = try SchedulerDatabase.open(directory: configuration.dataDirectory, mirrorResources: true)
         // At start an invalid calendar file is refused outright: better not to start than to
         // run a schedule the operator did not write.
         let problems = try CalendarCatalog.reconcile(directory: configuration.calendarsDirectory, database: database,

@@ -39,7 +39,9 @@ final class APITestServer: Sendable {
          authenticator: any APIAuthenticator = Unauthenticated(), dataDirectory: String? = nil,
          keyRing: ParameterKeyRing = APITestServer.keyRing(), logger customLogger: Logger? = nil,
          fleet: FleetDeclaration = .empty, times: TransitionTimes = .immediate) async throws {
-        let database = try dataDirectory.map(SchedulerDatabase.open(directory:)) ?? SchedulerDatabase(DatabaseQueue())
+        // The fleet mirrored in memory, as the daemon keeps it.
+        let database = try dataDirectory.map { try SchedulerDatabase.open(directory: $0, mirrorResources: true) }
+            ?? SchedulerDatabase(DatabaseQueue(), mirrorResources: true)
         for (name, ics) in calendars {
             try database.putDocument(name: name, type: "ChangeCalendar", content: ics, origin: .config,
                                      sourcePath: "/etc/schedulerd/calendars/\(name).ics", now: Date())

@@ -20,7 +20,7 @@ struct Harness {
 
     init(times: TransitionTimes = .aws, database: SchedulerDatabase? = nil, clock: ManualWallClock? = nil,
          maxEventAge: TimeInterval = 86_400, random: @escaping @Sendable () -> Double = { 0.5 }) throws {
-        let database = try database ?? SchedulerDatabase(DatabaseQueue())
+        let database = try database ?? SchedulerDatabase(DatabaseQueue(), mirrorResources: true)
         let targets = TargetDefinition.encodeList([TargetDefinition(id: "log", kind: .log)])
         try database.reconcileRules([
             RuleRecord(name: "fleet-events", description: "", state: "ENABLED", eventPattern: #"{"source":["aws.ec2","aws.rds"]}"#,

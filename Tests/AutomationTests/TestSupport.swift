@@ -46,7 +46,7 @@ final class Harness: Sendable {
          times: TransitionTimes = .immediate, rules: [RuleRecord] = [], calendars: [String: CalendarSchedule] = [:],
          options: AutomationOptions = AutomationOptions(),
          caller wrap: (SimulatorAPICaller) -> any AWSAPICaller = { $0 }) throws {
-        let database = try database ?? SchedulerDatabase(DatabaseQueue())
+        let database = try database ?? SchedulerDatabase(DatabaseQueue(), mirrorResources: true)
         if !rules.isEmpty { try database.reconcileRules(rules, origin: .config) }
         let clock = clock ?? ManualWallClock(now: at("2026-12-01T12:00:00Z"))
         let state = RuntimeState(calendars: calendars, rules: try RuleBook(records: try database.rules()))

@@ -91,6 +91,6 @@ struct ResourceRecordRowTests {
         #expect(try database.resourceRead { try $0.anyHung() } == false)
         try database.resourceWrite { try $0.insert(hung) }
         #expect(try database.resourceRead { try $0.anyHung() } == true)
-        #expect(try database.resourceRead { try $0.hungInstances() } == [hung])
+        #expect(try database.resourceWrite { try $0.hungInstances() } == [hung])
     }
 }
