@@ -13,9 +13,14 @@ public struct EventEnvelope: Sendable {
     public let resources: [String]
     /// The full event as JSON text, fields in EventBridge's order.
     public let json: String
-    /// The same event parsed, for pattern matching and input paths.
-    public let value: JSONValue
 
+    /// The same event parsed, for pattern matching and input paths. Parsed when asked, not
+    /// when built: most events (a fleet's state changes) match no rule's `source`, and
+    /// `RuleBook` knows that without parsing them.
+    public var value: JSONValue { (try? JSONValue(json: json)) ?? .object([:]) }
+
+    /// - Parameter detailJSON: The detail, as the text of a JSON object (built by schedulerd's
+    ///   own code; it is parsed only when the event is matched or delivered).
     public init(id: String = UUID().uuidString.lowercased(), detailType: String, source: String, account: String,
                 region: String, time: Date, resources: [String], detailJSON: String) throws {
         self.id = id
@@ -28,7 +33,6 @@ public struct EventEnvelope: Sendable {
             + "\"source\":\(JSONText.string(source)),\"account\":\(JSONText.string(account)),"
             + "\"time\":\(JSONText.string(CalendarTime.format(time))),\"region\":\(JSONText.string(region)),"
             + "\"resources\":[\(resourceList)],\"detail\":\(detailJSON)}"
-        value = try JSONValue(json: json)
     }
 
     /// An event read back from the outbox.
@@ -38,8 +42,7 @@ public struct EventEnvelope: Sendable {
         self.source = source
         self.time = time
         self.json = json
-        value = try JSONValue(json: json)
-        resources = value["resources"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        resources = try JSONValue(json: json)["resources"]?.arrayValue?.compactMap(\.stringValue) ?? []
     }
 
     /// `Calendar State Change` from `aws.ssm`, with AWS's detail (`state`, `atTime`,

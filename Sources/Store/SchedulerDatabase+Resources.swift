@@ -114,6 +114,15 @@ extension SchedulerDatabase {
         return try writer.read { db in try body(ResourceTransaction(db: db, mirror: nil)) }
     }
 
+    /// `body` on the daemon's copy of the fleet only (`ResourceMirror`): nil when there is no
+    /// copy or it may be behind the database. It touches no connection, so a write may ask it
+    /// (to skip a query whose answer it knows); the copy holds what was committed before the
+    /// write began, not what an earlier write of the same group commit did.
+    public func resourceMirrorRead<T>(_ body: (any ResourceReading) throws -> T) rethrows -> T? {
+        guard let resourceMirror, case .answered(let value) = try resourceMirror.read(body) else { return nil }
+        return value
+    }
+
     /// The faults in force, oldest first.
     public func resourceFaults() throws -> [ResourceFaultRecord] {
         try resourceRead { try $0.faults() }
