@@ -211,7 +211,7 @@ public final class AutomationEngine: Service, Sendable {
         let now = environment.clock.now().timeIntervalSince1970
         let targeted = targetParameter != nil
         let record = AutomationExecutionRecord(
-            id: UUID().uuidString.lowercased(), documentName: resolved.name, documentVersion: resolved.version,
+            id: TimeOrderedID.next(), documentName: resolved.name, documentVersion: resolved.version,
             status: AutomationStatus.pending.rawValue, mode: request.mode, parameters: JSONValue.object(shown).serialized(sortingKeys: true),
             values: JSONValue.object(values).serialized(sortingKeys: true), startTime: now, clientToken: request.clientToken,
             requestFingerprint: request.fingerprint, executedBy: request.executedBy, targetParameterName: targetParameter,
@@ -337,7 +337,7 @@ extension AutomationEngine: ChildLauncher {
             var childValues = values
             childValues[name] = listParameter ? [.string(target)] : .string(target)
             let record = AutomationExecutionRecord(
-                id: UUID().uuidString.lowercased(), documentName: parent.documentName, documentVersion: parent.documentVersion,
+                id: TimeOrderedID.next(), documentName: parent.documentName, documentVersion: parent.documentVersion,
                 status: AutomationStatus.pending.rawValue, mode: parent.mode,
                 parameters: JSONValue.object(childParameters).serialized(sortingKeys: true),
                 values: JSONValue.object(childValues).serialized(sortingKeys: true), startTime: now.timeIntervalSince1970,

@@ -44,7 +44,7 @@ struct AutomationEvents: Sendable {
                          "arn:aws:ssm:\(region):\(account):automation-definition/\(record.documentName):\(record.documentVersion)"]
         let event = try EventEnvelope(detailType: detailType, source: "aws.ssm", account: account, region: region, time: now,
                                       resources: resources, detailJSON: detail)
-        let stored = StoredEvent(id: event.id, dedupeKey: "automation:\(record.id):\(event.id)", time: now.timeIntervalSince1970,
+        let stored = StoredEvent(id: event.id, dedupeKey: "\(event.source):\(event.id)", time: now.timeIntervalSince1970,
                                  source: event.source, detailType: event.detailType, body: event.json,
                                  recordedAt: now.timeIntervalSince1970, deliverable: true)
         return OutboxEntry(event: stored, deliveries: state.rules.deliveries(for: event, now: now))

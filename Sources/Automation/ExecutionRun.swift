@@ -141,7 +141,7 @@ actor ExecutionRun: ExecutionHandle, StepHost {
             }
             // {{ssm:}} values are persisted with the inputs; {{ssm-secure:}} ones never are.
             let inputs = environment.references.resolveWhatResolves(Interpolation.resolve(.object(step.inputs), lookup), [.plain])
-            record = AutomationStepRecord(executionId: execution.id, sequence: steps.count + 1, stepExecutionId: UUID().uuidString.lowercased(),
+            record = AutomationStepRecord(executionId: execution.id, sequence: steps.count + 1, stepExecutionId: TimeOrderedID.next(),
                                           stepName: name, action: step.action, status: AutomationStatus.inProgress.rawValue,
                                           inputs: inputs.serialized(sortingKeys: true), startTime: now.timeIntervalSince1970,
                                           isCancelWorkflow: cancelWorkflow, updatedAt: now.timeIntervalSince1970)

@@ -2,6 +2,7 @@ import ChangeCalendar
 public import EventBus
 public import Foundation
 import SchedulerCore
+import Store
 
 /// An EventBridge event as schedulerd emits it: the envelope fields in AWS's order, the
 /// detail as JSON text, and the parsed value rules are matched against.
@@ -21,7 +22,7 @@ public struct EventEnvelope: Sendable {
 
     /// - Parameter detailJSON: The detail, as the text of a JSON object (built by schedulerd's
     ///   own code; it is parsed only when the event is matched or delivered).
-    public init(id: String = UUID().uuidString.lowercased(), detailType: String, source: String, account: String,
+    public init(id: String = TimeOrderedID.next(), detailType: String, source: String, account: String,
                 region: String, time: Date, resources: [String], detailJSON: String) throws {
         self.id = id
         self.detailType = detailType

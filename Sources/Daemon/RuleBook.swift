@@ -24,10 +24,10 @@ public struct RuleBook: Sendable {
 
     public let rules: [String: Rule]
     private let matcher: RuleMatcher<String>
-    /// Every `source` an enabled rule's pattern can match, when each names its sources as a
-    /// plain list (nil when one may match any source): an event from any other source
-    /// matches nothing, and is not even parsed.
-    private let sources: Set<String>?
+    /// Which sources and detail types the enabled rules can match: an event no rule's pattern
+    /// lists matches nothing, and is not even parsed. A fleet's state changes and automations'
+    /// status changes are tens of thousands of events that most rule books never listen to.
+    private let prefilter: EnvelopePrefilter
 
     public init(records: [RuleRecord]) throws(Failure) {
         var rules: [String: Rule] = [:]
@@ -62,28 +62,12 @@ public struct RuleBook: Sendable {
         }
         self.rules = rules
         matcher = RuleMatcher(patterns)
-        var sources: Set<String>? = []
-        for (_, pattern) in patterns {
-            guard let listed = Self.listedSources(pattern) else {
-                sources = nil
-                break
-            }
-            sources?.formUnion(listed)
-        }
-        self.sources = sources
-    }
-
-    /// The sources a pattern names as `"source": ["a", "b"]` at its top (exact strings only; a
-    /// `$or` beside it narrows further, never widens); nil when it may match any source.
-    static func listedSources(_ pattern: EventPattern) -> [String]? {
-        guard let top = (try? JSONValue(json: pattern.json))?.objectValue, let list = top["source"]?.arrayValue else { return nil }
-        let names = list.compactMap(\.stringValue)
-        return names.count == list.count ? names : nil
+        prefilter = EnvelopePrefilter(patterns.map(\.1))
     }
 
     /// Names of the enabled rules whose pattern matches `event`.
     public func matchingRules(for event: EventEnvelope) -> [String] {
-        if let sources, !sources.contains(event.source) { return [] }
+        guard prefilter.mayMatch(source: event.source, detailType: event.detailType) else { return [] }
         return matcher.matchingRules(for: event.value).sorted()
     }
 

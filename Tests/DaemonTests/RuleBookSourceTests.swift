@@ -3,9 +3,9 @@ import Foundation
 import Store
 import Testing
 
-/// `RuleBook` skips events from sources no rule names (without parsing them); it must never
-/// skip one a rule could match.
-@Suite("Rule book: sources no rule names")
+/// `RuleBook` skips events whose source and detail type no rule lists (without parsing them);
+/// it must never skip one a rule could match.
+@Suite("Rule book: events no rule lists")
 struct RuleBookSourceTests {
     func book(_ patterns: [String: String], disabled: Set<String> = []) throws -> RuleBook {
         try RuleBook(records: patterns.map { name, pattern in
@@ -14,8 +14,8 @@ struct RuleBookSourceTests {
         })
     }
 
-    func event(_ source: String, state: String = "stopped") throws -> EventEnvelope {
-        try EventEnvelope(detailType: "EC2 Instance State-change Notification", source: source, account: "123456789012",
+    func event(_ source: String, state: String = "stopped", type: String = "EC2 Instance State-change Notification") throws -> EventEnvelope {
+        try EventEnvelope(detailType: type, source: source, account: "123456789012",
                           region: "us-east-1", time: Date(timeIntervalSince1970: 0), resources: [],
                           detailJSON: #"{"instance-id":"i-0123456789abcdef0","state":"\#(state)"}"#)
     }
@@ -30,10 +30,19 @@ struct RuleBookSourceTests {
         #expect(rules.matchingRules(for: try event("aws.ec2", state: "running")) == [])
         #expect(rules.matchingRules(for: try event("aws.s3")) == [])
         #expect(rules.matchingRules(for: try event("custom.app")) == [])   // its rule is disabled
+        #expect(rules.matchingRules(for: try event("aws.ssm", state: "CLOSED", type: "Calendar State Change")) == ["calendar"])
+        #expect(rules.matchingRules(for: try event("aws.ssm", type: "EC2 Automation Step Status-change Notification")) == [])
+    }
+
+    @Test func listedDetailTypesAloneAreEnough() throws {
+        let rules = try book(["steps": #"{"detail-type": ["EC2 Automation Step Status-change Notification"]}"#])
+        #expect(rules.matchingRules(for: try event("aws.ssm", type: "EC2 Automation Step Status-change Notification")) == ["steps"])
+        #expect(rules.matchingRules(for: try event("aws.ssm")) == [])
     }
 
     @Test func aRuleThatMayMatchAnySourceIsAlwaysAsked() throws {
         for pattern in [#"{"source": [{"prefix": "aws."}]}"#, #"{"detail": {"state": ["stopped"]}}"#,
+                        #"{"detail-type": [{"prefix": "EC2 "}]}"#, #"{"source": ["aws.ec2"], "detail-type": [{"suffix": "Notification"}]}"#,
                         #"{"$or": [{"source": ["aws.ssm"]}, {"detail": {"state": ["stopped"]}}]}"#,
                         #"{"source": [{"anything-but": "aws.ssm"}]}"#] {
             let rules = try book(["calendar": #"{"source": ["aws.ssm"]}"#, "wide": pattern])
