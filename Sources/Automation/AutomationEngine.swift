@@ -25,8 +25,9 @@ public final class AutomationEngine: Service, Sendable {
 
     struct Registry {
         enum Slot {
-            /// Known to be run; no task has picked it up yet.
-            case loading
+            /// Known to be run; no task has picked it up yet. With the record when it was
+            /// just inserted (Pending, no steps): the task need not read it back.
+            case loading(AutomationExecutionRecord?)
             /// A task is loading it.
             case claimed
             case running(any ExecutionHandle)
@@ -72,7 +73,7 @@ public final class AutomationEngine: Service, Sendable {
                         self.environment.logger.notice("resuming automations", metadata: ["automation.count": "\(unfinished.count)"])
                     }
                     self.runs.withLock { registry in
-                        for record in unfinished where registry.slots[record.id] == nil { registry.slots[record.id] = .loading }
+                        for record in unfinished where registry.slots[record.id] == nil { registry.slots[record.id] = .loading(nil) }
                         registry.started = true
                     }
                     self.environment.activity.fire()
@@ -86,20 +87,25 @@ public final class AutomationEngine: Service, Sendable {
     }
 
     private func drive(_ id: String) async {
-        let claimed = runs.withLock { registry -> Bool in
+        let claimed = runs.withLock { registry -> (Bool, AutomationExecutionRecord?) in
             switch registry.slots[id] {
-            case .claimed?, .running?: return false   // driven already
-            case .loading?, nil:
+            case .claimed?, .running?: return (false, nil)   // driven already
+            case .loading(let inserted)?:
                 registry.slots[id] = .claimed
-                return true
+                return (true, inserted)
+            case nil:
+                registry.slots[id] = .claimed
+                return (true, nil)
             }
         }
-        guard claimed else { return }
+        guard claimed.0 else { return }
         let handle: any ExecutionHandle
         let parent: String?
         do {
-            guard let (record, steps) = try environment.database.automationExecutionWithSteps(id: id),
-                  !(AutomationStatus(rawValue: record.status)?.isTerminal ?? true) else {
+            // A stop or a signal waits while the slot is not running, so a record just inserted
+            // is still what the database holds.
+            let loaded = try claimed.1.map { ($0, [AutomationStepRecord]()) } ?? environment.database.automationExecutionWithSteps(id: id)
+            guard let (record, steps) = loaded, !(AutomationStatus(rawValue: record.status)?.isTerminal ?? true) else {
                 release(id)
                 return
             }
@@ -117,10 +123,9 @@ public final class AutomationEngine: Service, Sendable {
         runs.withLock { $0.slots[id] = .running(handle) }
         environment.activity.fire()
         await handle.run()
+        let status = await handle.persistedStatus()
         release(id)
-        if let parent, let record = try? environment.database.automationExecution(id: id),
-           let status = AutomationStatus(rawValue: record.status), status.isTerminal,
-           let parentHandle = await runningHandle(for: parent) {
+        if let parent, let status, status.isTerminal, let parentHandle = await runningHandle(for: parent) {
             await parentHandle.childFinished(id, status: status)
         }
     }
@@ -237,7 +242,7 @@ public final class AutomationEngine: Service, Sendable {
         case .inserted:
             events.state.deliveriesRecorded()
             runs.withLock { registry in
-                if registry.slots[record.id] == nil { registry.slots[record.id] = .loading }
+                if registry.slots[record.id] == nil { registry.slots[record.id] = .loading(record) }
             }
             environment.activity.fire()
             launch.yield(record.id)
@@ -352,7 +357,7 @@ extension AutomationEngine: ChildLauncher {
             switch outcome {
             case .inserted:
                 runs.withLock { registry in
-                    if registry.slots[record.id] == nil { registry.slots[record.id] = .loading }
+                    if registry.slots[record.id] == nil { registry.slots[record.id] = .loading(record) }
                 }
                 ids.append(record.id)
             case .existing(let existing):

@@ -24,4 +24,6 @@ protocol ExecutionHandle: Sendable {
     func signal(_ signal: AutomationSignal, payload: [String: [String]], caller: String) async throws(AutomationError)
     /// A child of a rate-controlled parent ended.
     func childFinished(_ child: String, status: AutomationStatus) async
+    /// The status last persisted (what the database says now).
+    func persistedStatus() async -> AutomationStatus?
 }

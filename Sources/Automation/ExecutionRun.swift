@@ -401,6 +401,8 @@ actor ExecutionRun: ExecutionHandle, StepHost {
 
     func childFinished(_ child: String, status: AutomationStatus) {}
 
+    func persistedStatus() -> AutomationStatus? { AutomationStatus(rawValue: committedStatus) }
+
     // MARK: StepHost
 
     func markWaiting() throws {

@@ -46,6 +46,8 @@ actor ParentRun: ExecutionHandle {
     }
 
     private var status: AutomationStatus { AutomationStatus(rawValue: execution.status) ?? .failed }
+
+    func persistedStatus() -> AutomationStatus? { AutomationStatus(rawValue: committedStatus) }
     private var stopType: AutomationStopType? { execution.stopType.flatMap(AutomationStopType.init) }
     private var now: Date { environment.clock.now() }
 

@@ -17,7 +17,13 @@ import GRDB
 final class GroupCommit: @unchecked Sendable {
     private final class Ticket {
         let work: (Database) throws -> Void
+        /// Signalled once: when the write is committed (or failed), or when this caller is to
+        /// lead the next round. One wake-up per waiting caller, never a broadcast: with dozens
+        /// of callers waiting, waking them all at every commit cost more than the commit.
+        let wake = DispatchSemaphore(value: 0)
+        // Guarded by `GroupCommit.lock`.
         var done = false
+        var leads = false
         var error: (any Error)?
 
         init(_ work: @escaping (Database) throws -> Void) {
@@ -26,8 +32,8 @@ final class GroupCommit: @unchecked Sendable {
     }
 
     private let writer: any DatabaseWriter
-    private let condition = NSCondition()
-    // Guarded by `condition`.
+    private let lock = NSLock()
+    // Guarded by `lock`.
     private var waiting: [Ticket] = []
     private var leading = false
 
@@ -40,27 +46,40 @@ final class GroupCommit: @unchecked Sendable {
     /// back and each write tried alone), so it must only write to the database.
     func write(_ work: @escaping (Database) throws -> Void) throws {
         let ticket = Ticket(work)
-        condition.lock()
+        lock.lock()
         waiting.append(ticket)
-        while !ticket.done {
-            if leading {
-                condition.wait()
-                continue
-            }
+        if leading {
+            lock.unlock()
+            ticket.wake.wait()
+            lock.lock()
+        } else {
             leading = true
+            ticket.leads = true
+        }
+        // Either done (another caller committed it) or leading: each round takes every write
+        // waiting, this one among them.
+        while !ticket.done {
+            precondition(ticket.leads, "a group-commit caller woke neither done nor leading")
             let batch = waiting
             waiting = []
-            condition.unlock()
+            lock.unlock()
             let errors = commit(batch)
-            condition.lock()
+            lock.lock()
             for (index, member) in batch.enumerated() {
                 member.error = errors[index]
                 member.done = true
             }
-            leading = false
-            condition.broadcast()
+            // Hand the lead to the first write that arrived meanwhile, or put it down.
+            ticket.leads = false
+            if let next = waiting.first {
+                next.leads = true
+                next.wake.signal()
+            } else {
+                leading = false
+            }
+            for member in batch where member !== ticket { member.wake.signal() }
         }
-        condition.unlock()
+        lock.unlock()
         if let error = ticket.error { throw error }
     }
 
