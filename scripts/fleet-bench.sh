@@ -178,6 +178,9 @@ wait "$monitor_pid" || true
 monitor_pid=""
 monitor_errors="$(field "$(grep '^RESULT ' "$work/monitor.out")" errors)"
 rss_kb="$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$daemon_pid/status")"
+# The daemon's CPU time (user + system, all threads) since its start: steadier than the wall
+# time across runs on a shared machine.
+cpu_seconds="$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$daemon_pid/stat")"
 stop_server
 
 echo
@@ -185,13 +188,13 @@ echo "== fleet benchmark summary ($(nproc) cores shared by the daemon, the monit
 # The monitor's latencies for responses completed between the transition and the end, sorted.
 awk -v t="$transition" -v e="$end" '$1 >= t && $1 <= e { print $2 }' "$work/samples" | sort -g >"$work/window"
 awk -v t="$transition" -v s="$start" -v e="$end" -v ls="$last_stopped" -v n="$count" -v c="$children" -v st="$stopped" -v hwm="$rss_kb" \
-    -v target="$target_seconds" -v target_p99="$target_p99_ms" -v errors="${monitor_errors:-0}" '
+    -v target="$target_seconds" -v target_p99="$target_p99_ms" -v errors="${monitor_errors:-0}" -v cpu="$cpu_seconds" '
     { lat[++k] = $1 }
     function at(p,   i) { i = int(k * p); if (i < k * p) i++; if (i < 1) i = 1; return lat[i] }
     END {
     p50 = k ? at(0.50) : 0; p99 = k ? at(0.99) : 0
     printf "automation started %.3f s after the transition; last instance stopped %.3f s after it; automation ended %.3f s after it\n", s - t, ls - t, e - t
-    printf "children persisted: %d (all Success); instances stopped: %d of %d; daemon peak RSS %.0f MB\n", c, st, n, hwm / 1024
+    printf "children persisted: %d (all Success); instances stopped: %d of %d; daemon peak RSS %.0f MB; daemon CPU %s s\n", c, st, n, hwm / 1024, cpu
     printf "GetCalendarState during the stop: %d responses, p50 %.2f ms, p99 %.2f ms, max %.2f ms; %d unanswered for 10 s\n", k, p50, p99, (k ? lat[k] : 0), errors
     if (errors > 0) p99 = 10000
     printf "CLOSED transition to %d instances stopped: %.2f s (target < %d s) %s\n", n, e - t, target, (e - t < target ? "PASS" : "FAIL")

@@ -174,15 +174,22 @@ public final class ResourceSimulator: ResourceProvider {
 
     private func afterCommit(_ summary: WriteContext.Summary) {
         var deliveries = 0
+        // Counted together, under one taking of the registry's lock: dozens of threads
+        // record state changes at once when a fleet stops, and queued on it one by one.
+        var counts: [String: (name: String, labels: MetricsRegistry.Labels, amount: Double)] = [:]
+        func count(_ name: String, _ labels: MetricsRegistry.Labels, _ key: String, by amount: Double = 1) {
+            counts[key, default: (name, labels, 0)].amount += amount
+        }
         for event in summary.events {
-            state.metrics.increment(DaemonMetrics.eventsRecorded, .init(["source": event.source]))
-            state.metrics.increment(DaemonMetrics.resourceStateChanges,
-                                    .init(["service": event.source == "aws.ec2" ? "ec2" : "rds", "state": event.state]))
+            count(DaemonMetrics.eventsRecorded, .init(["source": event.source]), "recorded " + event.source)
+            let service = event.source == "aws.ec2" ? "ec2" : "rds"
+            count(DaemonMetrics.resourceStateChanges, .init(["service": service, "state": event.state]), "changed \(service) \(event.state)")
             if event.deliveries > 0 {
-                state.metrics.increment(DaemonMetrics.eventsMatched, .init(["source": event.source]), by: Double(event.deliveries))
+                count(DaemonMetrics.eventsMatched, .init(["source": event.source]), "matched " + event.source, by: Double(event.deliveries))
             }
             deliveries += event.deliveries
         }
+        state.metrics.increment(Array(counts.values))
         if deliveries > 0 { state.deliveriesRecorded() }
         if summary.scheduled { scheduleKick.fire() }
         watchers.fire(summary.changed)

@@ -20,11 +20,28 @@ public protocol AWSAPICaller: Sendable {
     /// cancelled. Lets a step that waits for a state wake when the state changes rather than
     /// at its next poll.
     func waitForChange(service: String, resources: [String], since mark: UInt64, until deadline: Date) async
+
+    /// Each EC2 instance's state name (`running`, `stopped`...), by id: `ec2.DescribeInstances`
+    /// for `ids`, for a caller that wants nothing else from its answer (`aws:changeInstanceState`
+    /// polls it). Same faults and errors; unknown ids are an `InvalidInstanceID.NotFound`.
+    func instanceStates(_ ids: [String]) async throws -> [String: String]
 }
 
 extension AWSAPICaller {
     public func changeMark() -> UInt64? { nil }
     public func waitForChange(service: String, resources: [String], since mark: UInt64, until deadline: Date) async {}
+
+    /// From DescribeInstances' boto3-shaped answer.
+    public func instanceStates(_ ids: [String]) async throws -> [String: String] {
+        let response = try await call(service: "ec2", api: "DescribeInstances", parameters: ["InstanceIds": .array(ids.map { .string($0) })])
+        var states: [String: String] = [:]
+        for reservation in response["Reservations"]?.arrayValue ?? [] {
+            for instance in reservation["Instances"]?.arrayValue ?? [] {
+                if let id = instance["InstanceId"]?.stringValue, let name = instance["State"]?["Name"]?.stringValue { states[id] = name }
+            }
+        }
+        return states
+    }
 }
 
 /// An AWS API error as a caller reports it: AWS's code (`IncorrectInstanceState`,

@@ -17,6 +17,8 @@ struct ServiceRouter: AWSAPICaller {
 
     func changeMark() -> UInt64? { resources.changeMark() }
 
+    func instanceStates(_ ids: [String]) async throws -> [String: String] { try await resources.instanceStates(ids) }
+
     func waitForChange(service: String, resources ids: [String], since mark: UInt64, until deadline: Date) async {
         await resources.waitForChange(service: service, resources: ids, since: mark, until: deadline)
     }

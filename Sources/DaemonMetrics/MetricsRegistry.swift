@@ -83,6 +83,14 @@ public final class MetricsRegistry: Sendable {
         }
     }
 
+    /// Several increments under one taking of the lock (a write that recorded many events).
+    public func increment(_ updates: [(name: String, labels: Labels, amount: Double)]) {
+        guard !updates.isEmpty else { return }
+        families.withLock { families in
+            for update in updates { families[update.name]?.counters[update.labels, default: 0] += update.amount }
+        }
+    }
+
     public func observe(_ name: String, _ value: Double, labels: Labels = Labels([:])) {
         families.withLock { families in
             guard var family = families[name], case .histogram(let bounds) = family.kind else { return }

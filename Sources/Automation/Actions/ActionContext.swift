@@ -87,10 +87,28 @@ struct ActionContext: Sendable {
     /// One AWS API call; throttling is waited out (1 s, 2 s, 4 s... at most 30 s apart) until
     /// the step's timeout; any other AWS error is thrown as it came.
     func call(_ service: String, _ api: String, _ parameters: [String: JSONValue]) async throws -> JSONValue {
+        try await waitingOutThrottling(service, api) {
+            try await environment.caller.call(service: service, api: api, parameters: .object(parameters))
+        }
+    }
+
+    /// A call whose AWS error fails the attempt, with the service, API and AWS's words.
+    func callOrFail(_ service: String, _ api: String, _ parameters: [String: JSONValue]) async throws -> JSONValue {
+        try await failingOnAWSErrors(service, api) { try await call(service, api, parameters) }
+    }
+
+    /// The instances' states (`ec2.DescribeInstances`), as `callOrFail` would call it.
+    func instanceStates(_ ids: [String]) async throws -> [String: String] {
+        try await failingOnAWSErrors("ec2", "DescribeInstances") {
+            try await waitingOutThrottling("ec2", "DescribeInstances") { try await environment.caller.instanceStates(ids) }
+        }
+    }
+
+    private func waitingOutThrottling<T>(_ service: String, _ api: String, _ body: () async throws -> T) async throws -> T {
         var delay: TimeInterval = 1
         while true {
             do {
-                return try await environment.caller.call(service: service, api: api, parameters: .object(parameters))
+                return try await body()
             } catch let error as AWSAPIError where error.isThrottling {
                 environment.logger.debug("throttled; retrying", metadata: ["execution.id": "\(executionId)", "api": "\(service).\(api)"])
                 try await sleep(seconds: delay)
@@ -99,10 +117,9 @@ struct ActionContext: Sendable {
         }
     }
 
-    /// A call whose AWS error fails the attempt, with the service, API and AWS's words.
-    func callOrFail(_ service: String, _ api: String, _ parameters: [String: JSONValue]) async throws -> JSONValue {
+    private func failingOnAWSErrors<T>(_ service: String, _ api: String, _ body: () async throws -> T) async throws -> T {
         do {
-            return try await call(service, api, parameters)
+            return try await body()
         } catch let error as AWSAPIError {
             throw StepFailure("\(service).\(api) failed: \(error.code): \(error.message)")
         }

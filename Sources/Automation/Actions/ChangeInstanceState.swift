@@ -23,7 +23,7 @@ enum ChangeInstanceState {
         var called: Set<String> = []
         while true {
             let mark = context.changeMark()   // before reading: a change after the read ends the wait below
-            let states = try await instanceStates(ids, context)
+            let states = try await context.instanceStates(ids)
             var pending: [String] = []
             for id in ids {
                 guard let state = states[id] else { throw StepFailure("instance \(id) was not found (InvalidInstanceID.NotFound)") }
@@ -54,17 +54,6 @@ enum ChangeInstanceState {
         }
     }
 
-    /// Instance id → state name, from DescribeInstances.
-    static func instanceStates(_ ids: [String], _ context: ActionContext) async throws -> [String: String] {
-        let response = try await context.callOrFail("ec2", "DescribeInstances", ["InstanceIds": .array(ids.map { .string($0) })])
-        var states: [String: String] = [:]
-        for reservation in response["Reservations"]?.arrayValue ?? [] {
-            for instance in reservation["Instances"]?.arrayValue ?? [] {
-                if let id = instance["InstanceId"]?.stringValue, let name = instance["State"]?["Name"]?.stringValue { states[id] = name }
-            }
-        }
-        return states
-    }
 
     /// Whether every instance's instance and system status checks are `ok`. A provider that has
     /// no DescribeInstanceStatus counts as passing: running is then all there is to know.
