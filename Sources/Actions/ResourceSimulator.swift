@@ -144,7 +144,7 @@ public final class ResourceSimulator: ResourceProvider {
             // A transition that takes no time (transition times of 0, as in tests and the fleet
             // benchmark) completes in this same transaction, with its event: the next call sees
             // the state settled, and no second write queues for SQLite's writer to settle it.
-            if case .success = result, context.scheduledDue { try context.completeDue(at: context.now, atMost: .max) }
+            if case .success = result { try context.completeScheduledDue() }
             return result
         }
     }

@@ -15,8 +15,8 @@ struct WriteContext {
     let random: @Sendable () -> Double
     private(set) var changed: Set<String> = []
     private(set) var scheduled = false
-    /// The earliest time a transition was scheduled for in this write (nil: none was).
-    private(set) var earliestScheduled: Double?
+    /// Resources this write gave a transition that is due already (one that takes no time).
+    private var dueNow: [ResourceID] = []
     private(set) var usedFaults: [Fault] = []
 
     init(transaction: ResourceTransaction, now: Date, times: TransitionTimes, names: ResourceEvents, faults: [Fault],
@@ -43,13 +43,35 @@ struct WriteContext {
     /// Notes that a transition was scheduled outside `enter` (the transition service replans).
     mutating func markScheduled() { scheduled = true }
 
-    private mutating func schedule(at time: Double) {
+    private mutating func schedule(_ resource: ResourceID, at time: Double) {
         scheduled = true
-        earliestScheduled = min(earliestScheduled ?? time, time)
+        if time <= now.timeIntervalSince1970 { dueNow.append(resource) }
     }
 
-    /// Whether this write scheduled a transition that is already due (one that takes no time).
-    var scheduledDue: Bool { earliestScheduled.map { $0 <= now.timeIntervalSince1970 } ?? false }
+    /// Completes the transitions this write scheduled that are due already, and those they
+    /// lead to, as `completeDue` would but without looking for them: they are known.
+    mutating func completeScheduledDue() throws {
+        while !dueNow.isEmpty {
+            let resources = dueNow
+            dueNow = []
+            let time = now.timeIntervalSince1970
+            var instanceIds: [String] = []
+            var identifiers: [String] = []
+            for resource in resources {
+                switch resource {
+                case .instance(let id): instanceIds.append(id)
+                case .database(let identifier): identifiers.append(identifier)
+                }
+            }
+            let instances = try transaction.instances(ids: instanceIds).filter { ($0.nextStateAt ?? .infinity) <= time }
+            for var instance in instances.sorted(by: { ($0.nextStateAt!, $0.id) < ($1.nextStateAt!, $1.id) }) { try complete(&instance) }
+            for identifier in Set(identifiers).sorted() {
+                if var database = try transaction.dbInstance(identifier), (database.nextStatusAt ?? .infinity) <= time {
+                    try complete(&database)
+                }
+            }
+        }
+    }
 
     // MARK: Faults
 
@@ -134,12 +156,12 @@ struct WriteContext {
             var hung = false
             if !unhangable { hung = try use(.hang, service: .ec2, resources: [instance.id], operation: cause) != nil }
             instance.nextStateAt = hung ? nil : time.timeIntervalSince1970 + times.duration(of: state)
-            if let due = instance.nextStateAt { schedule(at: due) }
+            if let due = instance.nextStateAt { schedule(.instance(instance.id), at: due) }
         } else if state == .terminated {
             instance.nextState = "gone"
             instance.transitionCause = "purge"
             instance.nextStateAt = time.timeIntervalSince1970 + times.terminatedVisible
-            schedule(at: time.timeIntervalSince1970 + times.terminatedVisible)
+            schedule(.instance(instance.id), at: time.timeIntervalSince1970 + times.terminatedVisible)
         } else {
             instance.nextState = nil
             instance.nextStateAt = nil
@@ -171,7 +193,7 @@ struct WriteContext {
     mutating func release(_ instance: inout InstanceRecord) {
         guard let state = InstanceStateName(rawValue: instance.state) else { return }
         instance.nextStateAt = now.timeIntervalSince1970 + times.duration(of: state)
-        schedule(at: now.timeIntervalSince1970 + times.duration(of: state))
+        schedule(.instance(instance.id), at: now.timeIntervalSince1970 + times.duration(of: state))
     }
 
     // MARK: RDS
@@ -188,12 +210,12 @@ struct WriteContext {
             database.transitionCause = cause
             let hung = try use(.hang, service: .rds, resources: [database.identifier], operation: Self.hangOperation(cause)) != nil
             database.nextStatusAt = hung ? nil : time.timeIntervalSince1970 + times.duration(of: status)
-            if let due = database.nextStatusAt { schedule(at: due) }
+            if let due = database.nextStatusAt { schedule(.database(database.identifier), at: due) }
         case .stopped:
             database.nextStatus = DBInstanceStatus.starting.rawValue
             database.transitionCause = "auto-start"
             database.nextStatusAt = time.timeIntervalSince1970 + times.databaseAutoStart
-            schedule(at: time.timeIntervalSince1970 + times.databaseAutoStart)
+            schedule(.database(database.identifier), at: time.timeIntervalSince1970 + times.databaseAutoStart)
         case .available:
             database.nextStatus = nil
             database.nextStatusAt = nil
@@ -232,7 +254,7 @@ struct WriteContext {
     mutating func release(_ database: inout DBInstanceRecord) {
         guard let status = DBInstanceStatus(rawValue: database.status) else { return }
         database.nextStatusAt = now.timeIntervalSince1970 + times.duration(of: status)
-        schedule(at: now.timeIntervalSince1970 + times.duration(of: status))
+        schedule(.database(database.identifier), at: now.timeIntervalSince1970 + times.duration(of: status))
     }
 
     private mutating func recordDBEvent(_ identifier: String, _ event: ResourceEvents.DBEvent, at time: Date, state: String) throws {
