@@ -107,6 +107,9 @@ echo
 echo "== second start: the calendar closes at $closes; monitor every $interval ms =="
 start_server "$work/second.log" "$bin/schedulerd" serve --config "$work/schedulerd.yaml"
 daemon_pid="$server_pid"
+# The host's steal (time this virtual machine's CPUs were ready but ran something else), to
+# tell a slow run from a slow machine.
+stat_before="$(head -1 /proc/stat)"
 sign "127.0.0.1:$port" "$key" "$secret" "$work/request.http" AmazonSSM.GetCalendarState '{"CalendarNames":["freeze"]}'
 "$bin/APIBenchmark" --request "$work/request.http" --port "$port" --connections 1 --warmup 0 \
     --duration "$monitor_for" --interval "$interval" --samples "$work/samples" --label monitor >"$work/monitor.out" &
@@ -172,6 +175,10 @@ if problems:
     sys.exit("fleet-bench: FAILED: " + "; ".join(problems))
 PY
 read -r transition start end children stopped running last_stopped <"$work/report"
+stat_after="$(head -1 /proc/stat)"
+steal_percent="$(printf '%s\n%s\n' "$stat_before" "$stat_after" | awk '
+    { total = 0; for (i = 2; i <= NF; i++) total += $i; t[NR] = total; s[NR] = $9 }
+    END { printf "%.0f", (t[2] > t[1]) ? 100 * (s[2] - s[1]) / (t[2] - t[1]) : 0 }')"
 # A request the daemon left unanswered for 10 s is a connection error to the monitor: counted
 # below, and a failure of the latency target.
 wait "$monitor_pid" || true
@@ -188,13 +195,15 @@ echo "== fleet benchmark summary ($(nproc) cores shared by the daemon, the monit
 # The monitor's latencies for responses completed between the transition and the end, sorted.
 awk -v t="$transition" -v e="$end" '$1 >= t && $1 <= e { print $2 }' "$work/samples" | sort -g >"$work/window"
 awk -v t="$transition" -v s="$start" -v e="$end" -v ls="$last_stopped" -v n="$count" -v c="$children" -v st="$stopped" -v hwm="$rss_kb" \
-    -v target="$target_seconds" -v target_p99="$target_p99_ms" -v errors="${monitor_errors:-0}" -v cpu="$cpu_seconds" '
+    -v target="$target_seconds" -v target_p99="$target_p99_ms" -v errors="${monitor_errors:-0}" -v cpu="$cpu_seconds" \
+    -v steal="$steal_percent" '
     { lat[++k] = $1 }
     function at(p,   i) { i = int(k * p); if (i < k * p) i++; if (i < 1) i = 1; return lat[i] }
     END {
     p50 = k ? at(0.50) : 0; p99 = k ? at(0.99) : 0
     printf "automation started %.3f s after the transition; last instance stopped %.3f s after it; automation ended %.3f s after it\n", s - t, ls - t, e - t
     printf "children persisted: %d (all Success); instances stopped: %d of %d; daemon peak RSS %.0f MB; daemon CPU %s s\n", c, st, n, hwm / 1024, cpu
+    printf "host steal during the run: %s%% of CPU time (a busy host slows every figure here)\n", steal
     printf "GetCalendarState during the stop: %d responses, p50 %.2f ms, p99 %.2f ms, max %.2f ms; %d unanswered for 10 s\n", k, p50, p99, (k ? lat[k] : 0), errors
     if (errors > 0) p99 = 10000
     printf "CLOSED transition to %d instances stopped: %.2f s (target < %d s) %s\n", n, e - t, target, (e - t < target ? "PASS" : "FAIL")

@@ -25,6 +25,21 @@ extension AutomationExecutionRecord {
     static let upsertSQL = SQLText.upsert(table: databaseTableName, columns: columnNames, key: ["id"])
     static let insertSQL = SQLText.insert(table: databaseTableName, columns: columnNames)
 
+    /// The columns a run changes once the execution is inserted (its status, where it stands,
+    /// how it ended, a stop asked for, the targets it resolved). A save writes only these:
+    /// SQLite rewrites every index whose columns an UPDATE names, and an upsert names them all.
+    /// A run that changes another column must add it here (`AutomationRecordRowTests`).
+    static let progressColumns = [
+        "status", "outputs", "failureMessage", "endTime", "currentStepName", "currentAction", "nextStep", "resolvedTargets",
+        "stopType", "updatedAt",
+    ]
+
+    var progressValues: [(any DatabaseValueConvertible)?] {
+        [status, outputs, failureMessage, endTime, currentStepName, currentAction, nextStep, resolvedTargets, stopType, updatedAt, id]
+    }
+
+    static let updateProgressSQL = SQLText.update(table: databaseTableName, columns: progressColumns, key: ["id"])
+
     public init(row: Row) throws {
         self.init(id: row["id"], documentName: row["documentName"], documentVersion: row["documentVersion"], status: row["status"],
                   mode: row["mode"], parameters: row["parameters"], values: row["values"], outputs: row["outputs"],
@@ -56,6 +71,19 @@ extension AutomationStepRecord {
     }
 
     static let upsertSQL = SQLText.upsert(table: databaseTableName, columns: columnNames, key: ["executionId", "sequence"])
+
+    /// What changes once a step started (as for executions: a save writes only these).
+    static let progressColumns = [
+        "status", "outputs", "response", "responseCode", "failureMessage", "failureDetails", "endTime", "attempts", "state",
+        "nextStep", "updatedAt",
+    ]
+
+    var progressValues: [(any DatabaseValueConvertible)?] {
+        [status, outputs, response, responseCode, failureMessage, failureDetails, endTime, attempts, state, nextStep, updatedAt,
+         executionId, sequence]
+    }
+
+    static let updateProgressSQL = SQLText.update(table: databaseTableName, columns: progressColumns, key: ["executionId", "sequence"])
 
     public init(row: Row) throws {
         self.init(executionId: row["executionId"], sequence: row["sequence"], stepExecutionId: row["stepExecutionId"],

@@ -10,6 +10,12 @@ enum SQLText {
             + " ON CONFLICT(\(key.map { "\"\($0)\"" }.joined(separator: ", "))) DO UPDATE SET \(assignments.joined(separator: ", "))"
     }
 
+    /// `UPDATE table SET columns… WHERE key…`: the columns' values, then the key's.
+    static func update(table: String, columns: [String], key: [String]) -> String {
+        "UPDATE \"\(table)\" SET \(columns.map { "\"\($0)\" = ?" }.joined(separator: ", ")) WHERE "
+            + key.map { "\"\($0)\" = ?" }.joined(separator: " AND ")
+    }
+
     static func insert(table: String, columns: [String]) -> String {
         let quoted = columns.map { "\"\($0)\"" }
         return "INSERT INTO \"\(table)\" (\(quoted.joined(separator: ", "))) VALUES (\(placeholders(columns.count)))"

@@ -104,12 +104,20 @@ extension SchedulerDatabase {
     /// its own change is committed.
     public func saveAutomation(execution: AutomationExecutionRecord?, steps: [AutomationStepRecord], outbox: [OutboxEntry]) throws {
         try groupCommit.write { db in
-            // Upserts through cached statements (see AutomationRecords+Rows.swift).
+            // Cached statements (see AutomationRecords+Rows.swift): the columns a run changes
+            // when the row exists (it nearly always does), the whole row when it does not.
             if let execution {
-                try db.cachedStatement(sql: AutomationExecutionRecord.upsertSQL).execute(arguments: StatementArguments(execution.rowValues))
+                try db.cachedStatement(sql: AutomationExecutionRecord.updateProgressSQL)
+                    .execute(arguments: StatementArguments(execution.progressValues))
+                if db.changesCount == 0 {
+                    try db.cachedStatement(sql: AutomationExecutionRecord.upsertSQL).execute(arguments: StatementArguments(execution.rowValues))
+                }
             }
             for step in steps {
-                try db.cachedStatement(sql: AutomationStepRecord.upsertSQL).execute(arguments: StatementArguments(step.rowValues))
+                try db.cachedStatement(sql: AutomationStepRecord.updateProgressSQL).execute(arguments: StatementArguments(step.progressValues))
+                if db.changesCount == 0 {
+                    try db.cachedStatement(sql: AutomationStepRecord.upsertSQL).execute(arguments: StatementArguments(step.rowValues))
+                }
             }
             try Self.write(outbox, db)
         }

@@ -62,6 +62,40 @@ struct AutomationRecordRowTests {
         let encoded = try database.writer.read { db in try execution(status: "X").databaseDictionary }
         #expect(encoded["stopType"] == "Cancel".databaseValue && encoded.count == AutomationExecutionRecord.columnNames.count)
     }
+
+    @Test func aSaveWritesEveryProgressColumnAndNothingElse() throws {
+        let (database, directory) = try temporaryDatabase("schedulerd-rows")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let inserted = execution(status: "Pending")
+        #expect(try database.insertAutomationExecution(inserted, outbox: []) == .inserted)
+        var changed = inserted
+        (changed.status, changed.outputs, changed.failureMessage, changed.endTime) = ("Failed", #"{"o":["y"]}"#, "because", 99)
+        (changed.currentStepName, changed.currentAction, changed.nextStep) = (nil, nil, "later")
+        (changed.resolvedTargets, changed.stopType, changed.updatedAt) = (#"["i-2"]"#, "Complete", 100)
+        changed.documentName = "not saved"   // not a progress column: stays as inserted
+        try database.saveAutomation(execution: changed, steps: [step(1, status: "InProgress")], outbox: [])
+        changed.documentName = inserted.documentName
+        #expect(try database.automationExecution(id: "e-1") == changed)
+        var ended = step(1, status: "Failed")
+        (ended.outputs, ended.response, ended.responseCode, ended.failureMessage) = (nil, "r2", "500", "it broke")
+        (ended.failureDetails, ended.endTime, ended.attempts, ended.state, ended.nextStep, ended.updatedAt) = ("{}", 50, 4, nil, nil, 51)
+        try database.saveAutomation(execution: nil, steps: [ended], outbox: [])
+        #expect(try database.automationSteps(executionId: "e-1") == [ended])
+    }
+
+    /// Every execution field the engine assigns is a progress column, or a save would drop it.
+    @Test func theEngineChangesOnlyProgressColumns() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/Automation")
+        let files = try FileManager.default.contentsOfDirectory(atPath: sources.path).filter { $0.hasSuffix(".swift") }
+        var assigned: Set<String> = []
+        for file in files {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            let pattern = try Regex(#"\bexecution\.([a-zA-Z]+) = "#)
+            for match in text.matches(of: pattern) { assigned.insert(String(match.output[1].substring ?? "")) }
+        }
+        #expect(assigned.contains("status"))   // the scan found what it looks for
+        #expect(assigned.subtracting(AutomationExecutionRecord.progressColumns).isEmpty)
+    }
 }
 
 /// The resource records read by hand (ResourceRecords+Rows.swift) read back what was written.
