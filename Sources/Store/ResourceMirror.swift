@@ -23,10 +23,11 @@ final class ResourceMirror: TransactionObserver, @unchecked Sendable {
     private let lock = NSLock()
     // Guarded by `lock`.
     private var copy = FleetCopy()
-    /// The watch's data version right after the last update; nil while the copy is not to be
-    /// trusted (not loaded yet, or another process wrote since).
-    private var trustedVersion: Int64?
+    /// Whether the copy is as the database was at the last commit (false before it is loaded,
+    /// and when a commit from elsewhere was seen), and the watch's data version then (nil
+    /// without a watch: an in-memory database, which no other connection can write).
     private var trusted = false
+    private var trustedVersion: Int64?
     /// Set when the copy must be read from the database again at the next commit.
     private var stale = true
     /// The last data version a read found different from `trustedVersion` (see `read`).
@@ -104,7 +105,9 @@ final class ResourceMirror: TransactionObserver, @unchecked Sendable {
         case unavailable(resync: Bool)
     }
 
-    /// Runs `body` on the copy, under the lock, if the copy is as the database is now.
+    /// Runs `body` on the copy, under the lock, if the copy is as the database is now. `body`
+    /// must only read what it is given: a call into the database from it could wait for the
+    /// writer, which waits for this lock to apply its commit.
     func read<T>(_ body: (any ResourceReading) throws -> T) rethrows -> ReadOutcome<T> {
         let seen = watch?.version()
         lock.lock()
