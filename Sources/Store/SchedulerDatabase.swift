@@ -138,6 +138,7 @@ public final class SchedulerDatabase: Sendable {
         migrator.registerMigration("v5: resources", migrate: createResourceTables)
         migrator.registerMigration("v6: automation", migrate: createAutomationTables)
         migrator.registerMigration("v7: hung-transition indexes", migrate: createHungTransitionIndexes)
+        migrator.registerMigration("v8: children by parent", migrate: createChildrenIndex)
         return migrator
     }
 }

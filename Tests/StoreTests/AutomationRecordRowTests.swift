@@ -83,6 +83,34 @@ struct AutomationRecordRowTests {
         #expect(try database.automationSteps(executionId: "e-1") == [ended])
     }
 
+    /// DescribeAutomationExecutions by parent, page after page: every child once, newest first,
+    /// children started at the same instant ordered by id (the cursor is a row value).
+    @Test func childrenPageByParentWithTiesInStartTime() throws {
+        let (database, directory) = try temporaryDatabase("schedulerd-rows")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var parent = execution(status: "InProgress")
+        (parent.parentId, parent.target, parent.clientToken) = (nil, nil, nil)
+        #expect(try database.insertAutomationExecution(parent, outbox: []) == .inserted)
+        let children = (0..<120).map { index -> AutomationExecutionRecord in
+            var child = execution(status: "Pending")
+            (child.id, child.parentId, child.target, child.clientToken) = ("c-\(1000 + index)", "e-1", "i-\(index)", nil)
+            child.startTime = index < 100 ? 50 : 60   // a hundred launched at once, then twenty more
+            return child
+        }
+        _ = try database.insertAutomationExecutions(children.map { ($0, []) })
+        var query = AutomationExecutionQuery(limit: 50)
+        query.parentIds = ["e-1"]
+        var seen: [String] = []
+        while true {
+            let page = try database.automationExecutions(query)
+            seen += page.map(\.id)
+            guard page.count == query.limit, let last = page.last else { break }
+            query.after = (last.startTime, last.id)
+        }
+        let expected = children.sorted { ($0.startTime, $0.id) > ($1.startTime, $1.id) }.map(\.id)
+        #expect(seen == expected)
+    }
+
     /// Every execution field the engine assigns is a progress column, or a save would drop it.
     @Test func theEngineChangesOnlyProgressColumns() throws {
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/Automation")
