@@ -15,6 +15,7 @@ enum TargetInput {
             return value.serialized(sortingKeys: true)
         }
         if let transformer = target.inputTransformer {
+            let parsed = event.value   // parsed once for all the paths
             var values: [String: String] = [
                 "aws.events.event.json": event.json,
                 "aws.events.event.ingestion-time": CalendarTime.format(event.time),
@@ -22,7 +23,7 @@ enum TargetInput {
             for (name, path) in transformer.inputPathsMap {
                 // Strings go in as their text (a template quotes them itself when it wants JSON
                 // strings); anything else as JSON; a path that selects nothing as null.
-                switch try select(path, in: event.value) {
+                switch try select(path, in: parsed) {
                 case .string(let text)?: values[name] = text
                 case let other?: values[name] = other.serialized(sortingKeys: true)
                 case nil: values[name] = "null"
