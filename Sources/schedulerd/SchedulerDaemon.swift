@@ -109,6 +109,9 @@ struct SchedulerDaemon {
         // process) at its wakes: at least every 5 real seconds.
         let fleet = ResourceTransitionService(simulator: resources, maximumSleep: min(slice, 5 * clockSpeed), logger: logger)
         let api = try makeAPIServer()
+        // ServiceLifecycle names each service by `"\(service)"`. A struct with no description is
+        // reflected field by field, which for these meant a megabyte string per service (the whole
+        // configuration and rule book) at every start; each therefore has a short one.
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: transitions), .init(service: schedules), .init(service: automations), .init(service: deliveries),
                        .init(service: fleet), .init(service: policies), .init(service: reloader), .init(service: api)],
@@ -245,4 +248,9 @@ extension ServeCommand {
                               dataDirectoryOverride: dataDir.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
                               listenOverride: listen.flatMap(ListenAddress.init))
     }
+}
+
+/// A short name for ServiceLifecycle, which names a service by `"\(service)"` (see `SchedulerDaemon.run`).
+extension ReloadService: CustomStringConvertible {
+    var description: String { "ReloadService" }
 }

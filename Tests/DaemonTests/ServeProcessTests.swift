@@ -204,6 +204,34 @@ struct ServeProcessTests {
         #expect(daemon.exitedNormally && daemon.status == 0, "exit: \(daemon.exitDescription)")
     }
 
+    @Test("at log_level debug, each service is named in a short line, not dumped with the configuration")
+    func servicesHaveShortNames() async throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("calendars/flip.ics", Fixtures.flip)
+        let rules = (0..<20).map { "  - {name: rule-\($0), event_pattern: {source: [custom.app-\($0)]}, targets: [{id: log, log: true}]}" }
+        let config = try sandbox.write("schedulerd.yaml", """
+            listen: 127.0.0.1:0
+            data_dir: \(sandbox.path("data"))
+            calendars_dir: \(sandbox.path("calendars"))
+            auth: none
+            log_level: debug
+            rules:
+            \(rules.joined(separator: "\n"))
+            """)
+        let daemon = try ServeProcess(in: sandbox, name: "serve", arguments: ["serve", "--config", config])
+        defer { daemon.stop() }
+        let names = ["TransitionService", "ScheduleService", "DeliveryService", "ResourceTransitionService",
+                     "ParameterPolicyService", "ReloadService", "APIServer"]
+        let lines = try await eventually("a 'Starting service' line for each service", within: 30, daemon: daemon) { () -> [Substring]? in
+            let lines = daemon.stderr().split(separator: "\n").filter { $0.contains("Starting service") && !$0.contains("lifecycle") }
+            return names.allSatisfy { name in lines.contains { $0.contains(name) } } ? lines : nil
+        }
+        // Before each service had a description, ServiceLifecycle reflected every stored
+        // property into the name: the rules, the calendars and the whole configuration.
+        #expect(lines.allSatisfy { $0.count < 400 }, "longest: \(lines.map(\.count).max() ?? 0) characters")
+        #expect(!daemon.stderr().contains("rule-7"), "a rule's name reached the log")
+    }
+
     @Test("SIGHUP with an invalid configuration or calendar keeps the daemon running on what it had")
     func invalidReloadKeepsRunning() async throws {
         let sandbox = try Sandbox()
