@@ -1,7 +1,7 @@
 extension DaemonConfiguration {
     static let keys = [
         "listen", "data_dir", "region", "account_id", "default_timezone", "log_level", "calendars_dir", "runbooks_dir",
-        "max_event_age", "auth", "parameters", "rules", "fleet",
+        "max_event_age", "history_retention", "auth", "parameters", "rules", "fleet",
     ]
 
     /// Overwrites the defaults with what the document's root mapping sets.
@@ -47,6 +47,10 @@ extension DaemonConfiguration {
         }
         if let node = fields["max_event_age"] {
             maxEventAge = try decoder.duration(node, path: fields.path("max_event_age"))
+        }
+        if let node = fields["history_retention"] {
+            let path = fields.path("history_retention")
+            historyRetention = try decoder.text(node, path: path) == "forever" ? nil : try decoder.duration(node, path: path)
         }
         if let node = fields["auth"] {
             auth = try decoder.auth(node, path: fields.path("auth"))

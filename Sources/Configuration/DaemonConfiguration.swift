@@ -49,6 +49,10 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// `max_event_age`: events older than this when they are due (a catch-up after a long
     /// stop, for example) are recorded but not delivered (default 24 hours).
     public var maxEventAge: Duration
+    /// `history_retention`: how long the history is kept: events whose deliveries are all
+    /// settled, and ended automation executions with their steps (default 30 days; nil,
+    /// written `forever`, keeps everything).
+    public var historyRetention: Duration?
     /// `auth`: how API requests are authenticated (default: AWS Signature Version 4 with the
     /// credentials stored in the database; `none` only on a loopback address).
     public var auth: AuthConfiguration
@@ -70,6 +74,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
                 calendarsDirectory: String = "/etc/schedulerd/calendars",
                 runbooksDirectory: String = "/etc/schedulerd/runbooks",
                 maxEventAge: Duration = .seconds(24 * 3600),
+                historyRetention: Duration? = .seconds(30 * 86_400),
                 auth: AuthConfiguration = .default,
                 parameters: ParametersConfiguration = .default,
                 rules: [RuleConfiguration] = [],
@@ -83,6 +88,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
         self.calendarsDirectory = calendarsDirectory
         self.runbooksDirectory = runbooksDirectory
         self.maxEventAge = maxEventAge
+        self.historyRetention = historyRetention
         self.auth = auth
         self.parameters = parameters
         self.rules = rules

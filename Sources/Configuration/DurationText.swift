@@ -6,7 +6,7 @@
 /// daylight-saving changes, and the calendars are where wall-clock days belong.
 enum DurationText {
     private static let units: [(symbol: String, milliseconds: Int64)] = [
-        ("h", 3_600_000), ("m", 60_000), ("s", 1_000), ("ms", 1),
+        ("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1_000), ("ms", 1),
     ]
 
     /// - Parameter allowZero: Whether `0` (or `0s`) is a duration, as for transitions that
@@ -18,7 +18,7 @@ enum DurationText {
     }
 
     private static func parseAny(_ text: String) throws(ValueProblem) -> Duration {
-        let example = "write it like 30s, 5m, 24h, 1h30m or 500ms, or as a number of seconds"
+        let example = "write it like 30s, 5m, 24h, 30d, 1h30m or 500ms, or as a number of seconds"
         guard !text.isEmpty else { throw ValueProblem("a duration cannot be empty; \(example)") }
         if text.utf8.allSatisfy(CoreSchema.isDecimalDigit) {
             guard let seconds = Int64(text), seconds.multipliedReportingOverflow(by: 1_000).overflow == false else {
@@ -36,7 +36,7 @@ enum DurationText {
                 throw ValueProblem("'\(text)' is not a duration; \(example)")
             }
             guard let rank = units.firstIndex(where: { $0.symbol == symbol }) else {
-                throw ValueProblem("'\(symbol)' in '\(text)' is not a unit; use h, m, s or ms")
+                throw ValueProblem("'\(symbol)' in '\(text)' is not a unit; use d, h, m, s or ms")
             }
             guard rank > previousRank else {
                 throw ValueProblem("'\(text)' lists its units out of order or twice; "

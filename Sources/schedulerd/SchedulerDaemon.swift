@@ -109,12 +109,18 @@ struct SchedulerDaemon {
         // process) at its wakes: at least every 5 real seconds.
         let fleet = ResourceTransitionService(simulator: resources, maximumSleep: min(slice, 5 * clockSpeed), logger: logger)
         let api = try makeAPIServer()
+        // history_retention: forever leaves the history alone.
+        let retention = configuration.historyRetention.map {
+            HistoryRetentionService(clock: clock, database: database, retention: ConfigurationMapping.seconds($0),
+                                    logger: Logger(label: "schedulerd.retention"))
+        }
         // ServiceLifecycle names each service by `"\(service)"`. A struct with no description is
         // reflected field by field, which for these meant a megabyte string per service (the whole
         // configuration and rule book) at every start; each therefore has a short one.
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: transitions), .init(service: schedules), .init(service: automations), .init(service: deliveries),
-                       .init(service: fleet), .init(service: policies), .init(service: reloader), .init(service: api)],
+                       .init(service: fleet), .init(service: policies), .init(service: reloader), .init(service: api)]
+                + (retention.map { [.init(service: $0)] } ?? []),
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))

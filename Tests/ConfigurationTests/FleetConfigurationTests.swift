@@ -60,7 +60,7 @@ struct FleetConfigurationTests {
         ("fleet:\n  rds:\n    - {identifier: db, engine: postgress}\n", "fleet.rds[0].engine", 3, 32,
          "'postgress' is not one of postgres, mysql, mariadb, oracle-ee, oracle-se2, sqlserver-ex, sqlserver-web, sqlserver-se, sqlserver-ee"),
         ("fleet:\n  transitions: {ec2_stop: -1}\n", "fleet.transitions.ec2_stop", 2, 27,
-         "'-1' is not a duration; write it like 30s, 5m, 24h, 1h30m or 500ms, or as a number of seconds"),
+         "'-1' is not a duration; write it like 30s, 5m, 24h, 30d, 1h30m or 500ms, or as a number of seconds"),
         ("fleet:\n  transitions: {rds_auto_start: 0}\n", "fleet.transitions.rds_auto_start", 2, 33, "a duration must be longer than zero, not '0'"),
         ("fleet:\n  faults:\n    - {kind: explode}\n", "fleet.faults[0].kind", 3, 14, "'explode' is not one of insufficient-capacity, throttle, hang"),
         ("fleet:\n  ec2:\n    - {group: web, count: 1}\n  faults:\n    - {kind: hang, group: wbe}\n", "fleet.faults[0].group", 5, 27,

@@ -91,7 +91,7 @@ struct SettingsErrorTests {
     }
 
     @Test("bad durations", arguments: [
-        "10 minutes", "1.5h", "30m1h", "1h1h", "5x", "0", "0s", "-5s", "h", "1d", "99999999999999999999", "[1, 2]",
+        "10 minutes", "1.5h", "30m1h", "1h1h", "5x", "0", "0s", "-5s", "h", "1w", "1h1d", "99999999999999999999", "[1, 2]",
     ])
     func badDuration(text: String) throws {
         let error = try #require(parseError("# comment\nmax_event_age: \(text)"))

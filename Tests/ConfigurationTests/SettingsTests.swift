@@ -41,10 +41,21 @@ struct SettingsTests {
     @Test("durations", arguments: [
         ("30s", Duration.seconds(30)), ("5m", .seconds(300)), ("24h", .seconds(86_400)),
         ("1h30m", .seconds(5_400)), ("500ms", .milliseconds(500)), ("90", .seconds(90)),
-        ("1m30s250ms", .milliseconds(90_250)), ("\"45\"", .seconds(45)),
+        ("1m30s250ms", .milliseconds(90_250)), ("\"45\"", .seconds(45)), ("30d", .seconds(2_592_000)),
+        ("1d12h", .seconds(129_600)),
     ])
     func durations(text: String, expected: Duration) throws {
         #expect(try parse("max_event_age: \(text)").maxEventAge == expected)
+    }
+
+    @Test("history_retention: 30 days unless set; a duration, or forever to keep everything")
+    func historyRetention() throws {
+        #expect(try parse("log_level: info").historyRetention == .seconds(30 * 86_400))
+        #expect(try parse("history_retention: 90d").historyRetention == .seconds(90 * 86_400))
+        #expect(try parse("history_retention: forever").historyRetention == nil)
+        let error = try #require(parseError("history_retention: never"))
+        #expect(error.path == "history_retention")
+        #expect(error.message.contains("'never' is not a duration"))
     }
 
     @Test("listen addresses", arguments: [
