@@ -17,9 +17,10 @@ public struct PrunedHistory: Sendable, Equatable {
 extension SchedulerDatabase {
     /// Deletes, in one transaction, at most `limit` events and at most `limit` automation
     /// executions of the history older than `cutoff`:
-    /// - events whose time is before it and that no delivery still waits on (a pending or
-    ///   retrying delivery keeps its event, however old); their deliveries go with them,
-    ///   dead letters included;
+    /// - events whose time is before it and that were recorded before it (a catch-up of a
+    ///   transition missed long ago is recorded now, and kept), and that no delivery still
+    ///   waits on (a pending or retrying delivery keeps its event, however old); their
+    ///   deliveries go with them, dead letters included;
     /// - ended executions that started and ended before it, with their steps. A parent goes
     ///   first and its children after it (as orphans), so a parent is never listed with only
     ///   some of its children.
@@ -33,10 +34,10 @@ extension SchedulerDatabase {
             try db.execute(sql: """
                 DELETE FROM event WHERE rowid IN (
                     SELECT e.rowid FROM event e
-                    WHERE e.time < ?
+                    WHERE e.time < ? AND e.recordedAt < ?
                       AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.eventId = e.id AND d.status IN ('pending', 'failed'))
                     LIMIT ?)
-                """, arguments: [time, limit])
+                """, arguments: [time, time, limit])
             var pruned = PrunedHistory(events: db.changesCount)
             try db.execute(sql: """
                 DELETE FROM automationExecution WHERE id IN (

@@ -10,9 +10,9 @@ struct HistoryRetentionTests {
     static let old = cutoff.timeIntervalSince1970 - 86_400
     static let recent = cutoff.timeIntervalSince1970 + 60
 
-    func event(_ id: String, at time: Double) -> StoredEvent {
+    func event(_ id: String, at time: Double, recordedAt: Double? = nil) -> StoredEvent {
         StoredEvent(id: id, dedupeKey: "test:\(id)", time: time, source: "aws.ssm", detailType: "Test", body: "{}",
-                    recordedAt: time, deliverable: true)
+                    recordedAt: recordedAt ?? time, deliverable: true)
     }
 
     func delivery(_ eventId: String, _ status: DeliveryRecord.Status) -> DeliveryRecord {
@@ -35,7 +35,7 @@ struct HistoryRetentionTests {
         try database.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM \(table)") ?? -1 }
     }
 
-    @Test("an old event goes with its settled deliveries; one a delivery still waits on stays, however old")
+    @Test("an old event goes with its settled deliveries; one a delivery still waits on, or recorded recently, stays")
     func events() throws {
         let (database, directory) = try temporaryDatabase()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -46,13 +46,15 @@ struct HistoryRetentionTests {
             OutboxEntry(event: event("pending", at: Self.old), deliveries: [delivery("pending", .pending)]),
             OutboxEntry(event: event("retrying", at: Self.old), deliveries: [delivery("retrying", .failed)]),
             OutboxEntry(event: event("recent", at: Self.recent), deliveries: [delivery("recent", .delivered)]),
+            // A catch-up: a transition missed long ago, recorded (too old to deliver) just now.
+            OutboxEntry(event: event("caught-up", at: Self.old, recordedAt: Self.recent), deliveries: []),
         ]
         // Events reach the store with an execution's changes; any execution carries them.
         _ = try database.insertAutomationExecution(execution("carrier", start: Self.recent, end: nil), outbox: entries)
 
         let pruned = try database.pruneHistory(before: Self.cutoff, limit: 100)
         #expect(pruned == PrunedHistory(events: 3, executions: 0))
-        #expect(try database.events(since: nil).map(\.event.id).sorted() == ["pending", "recent", "retrying"])
+        #expect(try database.events(since: nil).map(\.event.id).sorted() == ["caught-up", "pending", "recent", "retrying"])
         #expect(try count("delivery", database) == 3, "the deleted events' deliveries are gone with them")
         #expect(try database.pruneHistory(before: Self.cutoff, limit: 100).isEmpty)
         #expect(try database.integrityCheck() == "ok")
