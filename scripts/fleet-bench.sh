@@ -103,6 +103,20 @@ END:VCALENDAR
 EOF
 transition_epoch="$(date -u -d "$(echo "$closes" | sed 's/\(....\)\(..\)\(..\)T\(..\)\(..\)\(..\)Z/\1-\2-\3 \4:\5:\6 UTC/')" +%s)"
 
+# The host's speed: the same code gave 13 s of daemon CPU in one run and 18.5 s in the next,
+# with no steal reported (another guest's load slows this one's caches and clock). A fixed
+# single-threaded loop, timed before the run and after it, tells a slow host from slow code.
+calibrate() {
+    "$python" -c '
+import time
+start = time.process_time()
+table = {}
+for i in range(1_500_000):
+    table[i & 4095] = table.get((i * 7) & 4095, 0) + i
+print(round((time.process_time() - start) * 1000))'
+}
+calibration_before="$(calibrate)"
+
 echo
 echo "== second start: the calendar closes at $closes; monitor every $interval ms =="
 start_server "$work/second.log" "$bin/schedulerd" serve --config "$work/schedulerd.yaml"
@@ -189,6 +203,7 @@ rss_kb="$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$daemon_pid/sta
 # time across runs on a shared machine.
 cpu_seconds="$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$daemon_pid/stat")"
 stop_server
+calibration_after="$(calibrate)"
 
 echo
 echo "== fleet benchmark summary ($(nproc) cores shared by the daemon, the monitor and the checker) =="
@@ -196,7 +211,7 @@ echo "== fleet benchmark summary ($(nproc) cores shared by the daemon, the monit
 awk -v t="$transition" -v e="$end" '$1 >= t && $1 <= e { print $2 }' "$work/samples" | sort -g >"$work/window"
 awk -v t="$transition" -v s="$start" -v e="$end" -v ls="$last_stopped" -v n="$count" -v c="$children" -v st="$stopped" -v hwm="$rss_kb" \
     -v target="$target_seconds" -v target_p99="$target_p99_ms" -v errors="${monitor_errors:-0}" -v cpu="$cpu_seconds" \
-    -v steal="$steal_percent" '
+    -v steal="$steal_percent" -v cal1="$calibration_before" -v cal2="$calibration_after" '
     { lat[++k] = $1 }
     function at(p,   i) { i = int(k * p); if (i < k * p) i++; if (i < 1) i = 1; return lat[i] }
     END {
@@ -204,6 +219,7 @@ awk -v t="$transition" -v s="$start" -v e="$end" -v ls="$last_stopped" -v n="$co
     printf "automation started %.3f s after the transition; last instance stopped %.3f s after it; automation ended %.3f s after it\n", s - t, ls - t, e - t
     printf "children persisted: %d (all Success); instances stopped: %d of %d; daemon peak RSS %.0f MB; daemon CPU %s s\n", c, st, n, hwm / 1024, cpu
     printf "host steal during the run: %s%% of CPU time (a busy host slows every figure here)\n", steal
+    printf "host speed: a fixed Python loop took %s ms of CPU before the run and %s ms after it (lower is faster)\n", cal1, cal2
     printf "GetCalendarState during the stop: %d responses, p50 %.2f ms, p99 %.2f ms, max %.2f ms; %d unanswered for 10 s\n", k, p50, p99, (k ? lat[k] : 0), errors
     if (errors > 0) p99 = 10000
     printf "CLOSED transition to %d instances stopped: %.2f s (target < %d s) %s\n", n, e - t, target, (e - t < target ? "PASS" : "FAIL")
