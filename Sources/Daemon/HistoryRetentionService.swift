@@ -31,7 +31,7 @@ public struct HistoryRetentionService<Clock: WallClock>: Service {
     public func run() async throws {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             let now = clock.now()
-            pruneOnce(now: now)
+            await pruneOnce(now: now)
             // Cancelled at graceful shutdown, like every sleep on the clock.
             do {
                 try await cancelWhenGracefulShutdown { try await clock.sleep(until: now.addingTimeInterval(interval)) }
@@ -41,10 +41,12 @@ public struct HistoryRetentionService<Clock: WallClock>: Service {
         }
     }
 
-    /// One pass: batches until nothing older than the retention is left. Errors are logged
-    /// and the pass ends; the next one tries again.
+    /// One pass: batches until nothing older than the retention is left, yielding between
+    /// them (a first pass over a long history takes a second or more, and must not hold one of
+    /// the few cooperative threads all that time). Errors are logged and the pass ends; the
+    /// next one tries again.
     @discardableResult
-    public func pruneOnce(now: Date) -> PrunedHistory {
+    public func pruneOnce(now: Date) async -> PrunedHistory {
         let cutoff = now.addingTimeInterval(-retention)
         var total = PrunedHistory()
         do {
@@ -53,6 +55,7 @@ public struct HistoryRetentionService<Clock: WallClock>: Service {
                 if pruned.isEmpty { break }
                 total.events += pruned.events
                 total.executions += pruned.executions
+                await Task.yield()
             }
         } catch {
             logger.error("history could not be pruned; trying again later", metadata: ["error": "\(error)"])

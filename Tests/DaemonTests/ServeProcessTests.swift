@@ -384,6 +384,12 @@ struct ServeProcessTests {
             }
             return open == 0 ? true : nil
         }
+        // When the runs before recorded and delivered everything, the waits above are over at
+        // once, possibly before this run's service group traps SIGTERM, and the signal's default
+        // action would kill it. Its API listening means the signals are trapped.
+        _ = try await eventually("the last run listening", within: 30, daemon: lastRun) {
+            lastRun.stdout().contains("listening on") ? true : nil
+        }
         lastRun.signal(SIGTERM)
         #expect(try await lastRun.waitForExit(within: 10), "no exit within 10 s of SIGTERM")
         #expect(lastRun.exitedNormally && lastRun.status == 0, "exit: \(lastRun.exitDescription); \(lastRun.stderrTail())")
@@ -653,6 +659,7 @@ private struct Expected: CustomStringConvertible {
 private final class ServeProcess {
     let process = Process()
     let stderrPath: String
+    let stdoutPath: String
     private let handles: [FileHandle]
 
     init(in sandbox: Sandbox, name: String, arguments: [String], environment: [String: String] = [:]) throws {
@@ -660,7 +667,7 @@ private final class ServeProcess {
         try #require(FileManager.default.isExecutableFile(atPath: binary),
                      "\(binary) is missing: run `swift build --product schedulerd` first")
         stderrPath = sandbox.path("\(name).stderr")
-        let stdoutPath = sandbox.path("\(name).stdout")
+        stdoutPath = sandbox.path("\(name).stdout")
         for file in [stderrPath, stdoutPath] where !FileManager.default.createFile(atPath: file, contents: nil) {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file])
         }
@@ -715,6 +722,10 @@ private final class ServeProcess {
 
     func stderr() -> String {
         (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
+    }
+
+    func stdout() -> String {
+        (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? ""
     }
 
     func stderrTail() -> String {
