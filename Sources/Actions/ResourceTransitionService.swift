@@ -50,8 +50,3 @@ public struct ResourceTransitionService: Service {
         }
     }
 }
-
-/// A short name for ServiceLifecycle, which names a service by `"\(service)"` (see `SchedulerDaemon.run`).
-extension ResourceTransitionService: CustomStringConvertible {
-    public var description: String { "ResourceTransitionService" }
-}

@@ -50,7 +50,14 @@ extension DaemonConfiguration {
         }
         if let node = fields["history_retention"] {
             let path = fields.path("history_retention")
-            historyRetention = try decoder.text(node, path: path) == "forever" ? nil : try decoder.duration(node, path: path)
+            let text = try decoder.text(node, path: path)
+            historyRetention = text == "forever" ? nil : try decoder.checked(node, path: path) { () throws(ValueProblem) in
+                do throws(ValueProblem) {
+                    return try DurationText.parse(text)
+                } catch {
+                    throw ValueProblem(error.message + "; or forever, to keep everything")
+                }
+            }
         }
         if let node = fields["auth"] {
             auth = try decoder.auth(node, path: fields.path("auth"))

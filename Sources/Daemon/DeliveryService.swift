@@ -123,8 +123,3 @@ public struct DeliveryService<Clock: WallClock>: Service {
         }
     }
 }
-
-/// A short name for ServiceLifecycle, which names a service by `"\(service)"` (see `SchedulerDaemon.run`).
-extension DeliveryService: CustomStringConvertible {
-    public var description: String { "DeliveryService" }
-}

@@ -45,8 +45,7 @@ public struct HistoryRetentionService<Clock: WallClock>: Service {
     /// them (a first pass over a long history takes a second or more, and must not hold one of
     /// the few cooperative threads all that time). Errors are logged and the pass ends; the
     /// next one tries again.
-    @discardableResult
-    public func pruneOnce(now: Date) async -> PrunedHistory {
+    private func pruneOnce(now: Date) async {
         let cutoff = now.addingTimeInterval(-retention)
         var total = PrunedHistory()
         do {
@@ -65,11 +64,5 @@ public struct HistoryRetentionService<Clock: WallClock>: Service {
                 "history.before": "\(CalendarTime.format(cutoff))", "history.events": "\(total.events)",
                 "history.executions": "\(total.executions)"])
         }
-        return total
     }
-}
-
-/// A short name for ServiceLifecycle, which names a service by `"\(service)"` (see `SchedulerDaemon.run`).
-extension HistoryRetentionService: CustomStringConvertible {
-    public var description: String { "HistoryRetentionService" }
 }

@@ -51,8 +51,3 @@ public struct ParameterPolicyService<Clock: WallClock>: Service {
         }
     }
 }
-
-/// A short name for ServiceLifecycle, which names a service by `"\(service)"` (see `SchedulerDaemon.run`).
-extension ParameterPolicyService: CustomStringConvertible {
-    public var description: String { "ParameterPolicyService" }
-}

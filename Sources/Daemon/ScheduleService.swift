@@ -84,8 +84,3 @@ public struct ScheduleService<Clock: WallClock>: Service {
         }
     }
 }
-
-/// A short name for ServiceLifecycle, which names a service by `"\(service)"` (see `SchedulerDaemon.run`).
-extension ScheduleService: CustomStringConvertible {
-    public var description: String { "ScheduleService" }
-}

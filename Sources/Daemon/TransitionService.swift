@@ -105,8 +105,3 @@ public struct TransitionService<Clock: WallClock>: Service {
         if recordedAny { state.deliveryKick.fire() }
     }
 }
-
-/// A short name for ServiceLifecycle, which names a service by `"\(service)"` (see `SchedulerDaemon.run`).
-extension TransitionService: CustomStringConvertible {
-    public var description: String { "TransitionService" }
-}

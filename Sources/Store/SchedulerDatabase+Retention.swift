@@ -30,7 +30,9 @@ extension SchedulerDatabase {
     public func pruneHistory(before cutoff: Date, limit: Int) throws -> PrunedHistory {
         let time = cutoff.timeIntervalSince1970
         return try writer.write { db in
-            // Deliveries and steps go by their foreign keys' ON DELETE CASCADE.
+            // Deliveries and steps go by their foreign keys' ON DELETE CASCADE. Each condition
+            // on `time` or `startTime` is there for its index (`event_time`,
+            // `automationExecution_start`): the scans cover only the old rows.
             try db.execute(sql: """
                 DELETE FROM event WHERE rowid IN (
                     SELECT e.rowid FROM event e

@@ -114,13 +114,10 @@ struct SchedulerDaemon {
             HistoryRetentionService(clock: clock, database: database, retention: ConfigurationMapping.seconds($0),
                                     logger: Logger(label: "schedulerd.retention"))
         }
-        // ServiceLifecycle names each service by `"\(service)"`. A struct with no description is
-        // reflected field by field, which for these meant a megabyte string per service (the whole
-        // configuration and rule book) at every start; each therefore has a short one.
+        let services: [any Service] = [transitions, schedules, automations, deliveries, fleet, policies, reloader, api]
+            + (retention.map { [$0] } ?? [])
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: transitions), .init(service: schedules), .init(service: automations), .init(service: deliveries),
-                       .init(service: fleet), .init(service: policies), .init(service: reloader), .init(service: api)]
-                + (retention.map { [.init(service: $0)] } ?? []),
+            services: services.map { .init(service: NamedService($0)) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
@@ -220,6 +217,22 @@ final class ReadyLatch: Sendable {
     func once() -> Bool { done.withLock { done in defer { done = true }; return !done } }
 }
 
+/// A service under its type's name. ServiceLifecycle names a service by `"\(service)"`, and
+/// a struct with no description is reflected field by field: for these, the whole configuration
+/// and rule book, a megabyte string per service built at every start and printed in every debug
+/// line that names the service.
+struct NamedService: Service, CustomStringConvertible {
+    let service: any Service
+    let description: String
+
+    init(_ service: any Service) {
+        self.service = service
+        description = String(String(describing: type(of: service)).prefix { $0 != "<" })   // no generic arguments
+    }
+
+    func run() async throws { try await service.run() }
+}
+
 /// Listens for SIGHUP and reloads.
 struct ReloadService: Service {
     let daemon: SchedulerDaemon
@@ -254,9 +267,4 @@ extension ServeCommand {
                               dataDirectoryOverride: dataDir.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
                               listenOverride: listen.flatMap(ListenAddress.init))
     }
-}
-
-/// A short name for ServiceLifecycle, which names a service by `"\(service)"` (see `SchedulerDaemon.run`).
-extension ReloadService: CustomStringConvertible {
-    var description: String { "ReloadService" }
 }

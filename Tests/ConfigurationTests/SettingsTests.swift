@@ -56,6 +56,7 @@ struct SettingsTests {
         let error = try #require(parseError("history_retention: never"))
         #expect(error.path == "history_retention")
         #expect(error.message.contains("'never' is not a duration"))
+        #expect(error.message.contains("or forever, to keep everything"))
     }
 
     @Test("listen addresses", arguments: [

@@ -220,14 +220,14 @@ struct ServeProcessTests {
             """)
         let daemon = try ServeProcess(in: sandbox, name: "serve", arguments: ["serve", "--config", config])
         defer { daemon.stop() }
-        let names = ["TransitionService", "ScheduleService", "DeliveryService", "ResourceTransitionService",
-                     "ParameterPolicyService", "ReloadService", "APIServer"]
+        let names = ["TransitionService", "ScheduleService", "AutomationEngine", "DeliveryService", "ResourceTransitionService",
+                     "ParameterPolicyService", "ReloadService", "APIServer", "HistoryRetentionService"]
         let lines = try await eventually("a 'Starting service' line for each service", within: 30, daemon: daemon) { () -> [Substring]? in
             let lines = daemon.stderr().split(separator: "\n").filter { $0.contains("Starting service") && !$0.contains("lifecycle") }
             return names.allSatisfy { name in lines.contains { $0.contains(name) } } ? lines : nil
         }
-        // Before each service had a description, ServiceLifecycle reflected every stored
-        // property into the name: the rules, the calendars and the whole configuration.
+        // Named by ServiceLifecycle's `"\(service)"` alone, a service was reflected field by
+        // field into its name: the rules, the calendars and the whole configuration.
         #expect(lines.allSatisfy { $0.count < 400 }, "longest: \(lines.map(\.count).max() ?? 0) characters")
         #expect(!daemon.stderr().contains("rule-7"), "a rule's name reached the log")
     }

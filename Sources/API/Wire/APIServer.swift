@@ -35,8 +35,3 @@ public struct APIServer: Service {
         try await application.run()   // its inner ServiceGroup follows our graceful shutdown
     }
 }
-
-/// A short name for ServiceLifecycle, which names a service by `"\(service)"` (see `SchedulerDaemon.run`).
-extension APIServer: CustomStringConvertible {
-    public var description: String { "APIServer" }
-}
