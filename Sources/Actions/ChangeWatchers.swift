@@ -1,4 +1,4 @@
-import Synchronization
+import SchedulerCore
 
 /// Tasks waiting for particular resources to change. `fire` wakes those watching any of the
 /// keys changed; a cancelled waiter is woken at once. Many waiters may watch one key.
@@ -20,7 +20,8 @@ final class ChangeWatchers: Sendable {
         var lastChange: [String: UInt64] = [:]
     }
 
-    private let state = Mutex(State())
+    /// Every resource write and every waiting step takes it (see `BlockingLock`).
+    private let state = BlockingLock(State())
 
     /// Wakes every waiter watching one of `keys`.
     func fire(_ keys: Set<String>) {

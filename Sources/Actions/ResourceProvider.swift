@@ -15,6 +15,11 @@ public protocol ResourceProvider: Sendable {
     /// exist are an `InvalidInstanceID.NotFound`; terminated instances stay listed about an hour.
     func describeInstances(_ query: InstanceQuery, page: PageRequest) async throws -> Page<EC2Instance>
 
+    /// The state of each instance named, with DescribeInstances' errors and faults: what
+    /// `aws:changeInstanceState` reads before and after every call, without the rest of the
+    /// description. The default asks `describeInstances`.
+    func instanceStates(_ ids: [String]) async throws -> [String: InstanceStateName]
+
     /// RunInstances: `maxCount` new instances, `pending`, in one reservation (the same ones
     /// again for a `clientToken` already used).
     func runInstances(_ request: RunInstancesRequest) async throws -> [EC2Instance]
@@ -80,4 +85,11 @@ public protocol ResourceProvider: Sendable {
     /// cancelled). A provider that cannot tell when something changes waits for the deadline,
     /// which makes callers poll.
     func waitForChange(of resources: [ResourceID], since mark: UInt64, until deadline: Date) async
+}
+
+extension ResourceProvider {
+    public func instanceStates(_ ids: [String]) async throws -> [String: InstanceStateName] {
+        let found = try await describeInstances(InstanceQuery(ids: ids), page: .all).items
+        return Dictionary(found.map { ($0.id, $0.state) }, uniquingKeysWith: { first, _ in first })
+    }
 }

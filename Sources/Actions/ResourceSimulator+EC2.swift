@@ -19,6 +19,18 @@ extension ResourceSimulator {
         return try Self.page(selected, page, listing: "instances", key: \.id)
     }
 
+    /// DescribeInstances' read (its faults, its catch-up, its NotFound) without building the
+    /// descriptions and reading the tags: a fleet stopping asks it three times per instance.
+    public func instanceStates(_ ids: [String]) async throws -> [String: InstanceStateName] {
+        try Self.checkInstanceIds(ids)
+        let records = try read(.ec2, InstanceQuery(ids: ids).action, resources: ids) { try $0.instances(ids: ids) }
+        var states: [String: InstanceStateName] = [:]
+        for record in records { states[record.id] = InstanceStateName(rawValue: record.state) ?? .pending }
+        let missing = Self.unique(ids).filter { states[$0] == nil }
+        if !missing.isEmpty { throw ResourceError.instanceNotFound(missing) }
+        return states
+    }
+
     public func runInstances(_ request: RunInstancesRequest) async throws -> [EC2Instance] {
         guard request.minCount >= 1 else {
             throw ResourceError.invalidParameterValue("Value (\(request.minCount)) for parameter minCount is invalid. Expected a positive integer.")

@@ -7,7 +7,6 @@ import Runbooks
 public import SchedulerCore
 public import ServiceLifecycle
 public import Store
-import Synchronization
 
 /// The automation engine: starts executions of runbooks, runs them step by step (each step's
 /// progress persisted with its status-change events), rate-controls executions on targets,
@@ -21,7 +20,8 @@ public final class AutomationEngine: Service, Sendable {
     /// What the engine is running, by execution id. An id is `loading` from the moment it is
     /// known to be run (inserted, or found unfinished at start) until its handle exists, so a
     /// stop or a signal never slips between the database and the handle: it waits instead.
-    private let runs = Mutex<Registry>(Registry())
+    /// A `BlockingLock`: at a 10,000-child launch every one of the executor's threads takes it.
+    private let runs = BlockingLock<Registry>(Registry())
 
     struct Registry {
         enum Slot {

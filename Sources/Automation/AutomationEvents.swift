@@ -17,25 +17,45 @@ struct AutomationEvents: Sendable {
 
     func execution(_ record: AutomationExecutionRecord, now: Date) throws -> OutboxEntry {
         var detail = common(record, status: record.status, start: record.startTime, end: record.endTime, now: now)
-        detail += ",\"ExecutedBy\":\(quoted(record.executedBy))}"
+        detail += ",\"ExecutedBy\":"
+        JSONValue.writeQuoted(record.executedBy, to: &detail)
+        detail += "}"
         return try entry(record, detailType: Self.executionDetailType, detail: detail, now: now)
     }
 
     func step(_ step: AutomationStepRecord, of record: AutomationExecutionRecord, now: Date) throws -> OutboxEntry {
         var detail = common(record, status: step.status, start: step.startTime, end: step.endTime, now: now)
-        detail += ",\"StepName\":\(quoted(step.stepName)),\"Action\":\(quoted(step.action))}"
+        detail += ",\"StepName\":"
+        JSONValue.writeQuoted(step.stepName, to: &detail)
+        detail += ",\"Action\":"
+        JSONValue.writeQuoted(step.action, to: &detail)
+        detail += "}"
         return try entry(record, detailType: Self.stepDetailType, detail: detail, now: now)
     }
 
-    /// The detail's fields in AWS's order, up to `Time` (the duration so far, milliseconds).
+    /// The detail's fields in AWS's order, up to `Time` (the duration so far, milliseconds),
+    /// appended into one buffer (a fleet stopping builds sixty thousand of these).
     private func common(_ record: AutomationExecutionRecord, status: String, start: Double, end: Double?, now: Date) -> String {
         let version = Double(record.documentVersion) ?? 1
-        var detail = "{\"ExecutionId\":\(quoted(record.id)),\"Definition\":\(quoted(record.documentName)),"
-            + "\"DefinitionVersion\":\(JSONValue.number(version).serialized()),\"Status\":\(quoted(status)),"
-            + "\"StartTime\":\(quoted(Self.legacyTime(start)))"
-        if let end { detail += ",\"EndTime\":\(quoted(Self.legacyTime(end)))" }
+        var detail = ""
+        detail.reserveCapacity(400)
+        detail += "{\"ExecutionId\":"
+        JSONValue.writeQuoted(record.id, to: &detail)
+        detail += ",\"Definition\":"
+        JSONValue.writeQuoted(record.documentName, to: &detail)
+        detail += ",\"DefinitionVersion\":"
+        detail += JSONValue.number(version).serialized()
+        detail += ",\"Status\":"
+        JSONValue.writeQuoted(status, to: &detail)
+        detail += ",\"StartTime\":"
+        JSONValue.writeQuoted(Self.legacyTime(start), to: &detail)
+        if let end {
+            detail += ",\"EndTime\":"
+            JSONValue.writeQuoted(Self.legacyTime(end), to: &detail)
+        }
         let elapsed = max(0, ((end ?? now.timeIntervalSince1970) - start) * 1000).rounded()
-        detail += ",\"Time\":\(JSONValue.number(elapsed).serialized())"
+        detail += ",\"Time\":"
+        detail += JSONValue.number(elapsed).serialized()
         return detail
     }
 
@@ -49,8 +69,6 @@ struct AutomationEvents: Sendable {
                                  recordedAt: now.timeIntervalSince1970, deliverable: true)
         return OutboxEntry(event: stored, deliveries: state.rules.deliveries(for: event, now: now))
     }
-
-    private func quoted(_ text: String) -> String { JSONValue.string(text).serialized() }
 
     /// AWS's format in these events: `Nov 29, 2016 7:43:25 PM` (UTC).
     static func legacyTime(_ epoch: Double) -> String {

@@ -26,8 +26,7 @@ public struct SimulatorAPICaller: AWSAPICaller {
     /// the read itself.
     public func instanceStates(_ ids: [String]) async throws -> [String: String] {
         do {
-            let found = try await provider.describeInstances(InstanceQuery(ids: ids), page: .all).items
-            return Dictionary(found.map { ($0.id, $0.state.rawValue) }, uniquingKeysWith: { first, _ in first })
+            return try await provider.instanceStates(ids).mapValues(\.rawValue)
         } catch let error as ResourceError {
             throw AWSAPIError(code: error.code, message: error.message)
         }

@@ -93,7 +93,9 @@ extension SchedulerDatabase {
     public func resourceWrite<T>(_ body: (ResourceTransaction) throws -> T) throws -> T {
         try withoutActuallyEscaping(body) { body in
             var result: T?
-            try groupCommit.write { [resourceMirror] db in result = try body(ResourceTransaction(db: db, mirror: resourceMirror)) }
+            try groupCommit.write { [resourceMirror] db in
+                result = try body(ResourceTransaction(db: db, mirror: resourceMirror, written: WrittenInstances()))
+            }
             guard let result else { preconditionFailure("a committed group write ran its body") }
             return result
         }
@@ -153,6 +155,8 @@ public struct ResourceTransaction: ResourceReading {
     let db: Database
     /// Told of every change written, to follow it once committed (nil in reads).
     let mirror: ResourceMirror?
+    /// The instances this write has written so far (nil in reads).
+    var written: WrittenInstances? = nil
 
     // MARK: EC2 instances
 
@@ -160,7 +164,15 @@ public struct ResourceTransaction: ResourceReading {
     public func instances(ids: [String]) throws -> [InstanceRecord] {
         guard !ids.isEmpty else { return [] }
         var found: [InstanceRecord] = []
-        for chunk in SQLText.chunks(Array(Set(ids))) {
+        var unread = Set(ids)
+        if let written, !written.records.isEmpty {
+            for id in ids where unread.contains(id) {
+                guard let record = written.records[id] else { continue }
+                unread.remove(id)
+                if let record { found.append(record) }
+            }
+        }
+        for chunk in SQLText.chunks(Array(unread)) {
             let statement = try db.cachedStatement(sql: "SELECT * FROM ec2Instance WHERE id IN (\(SQLText.placeholders(chunk.count)))")
             found += try InstanceRecord.fetchAll(statement, arguments: StatementArguments(Array(chunk)))
         }
@@ -193,6 +205,7 @@ public struct ResourceTransaction: ResourceReading {
     public func save(_ instance: InstanceRecord) throws {
         try instance.save(db)
         mirror?.note(.instance(instance))
+        written?.records[instance.id] = instance
     }
 
     /// Writes what a state change changes (state, reasons, the transition ahead), with one
@@ -206,18 +219,21 @@ public struct ResourceTransaction: ResourceReading {
                                           instance.stateReasonMessage, instance.nextState, instance.nextStateAt, instance.transitionCause,
                                           instance.changedAt, instance.id])
         mirror?.note(.instance(instance))
+        written?.records[instance.id] = instance
     }
 
     /// Adds a new instance (faster than `save`, which tries an update first).
     public func insert(_ instance: InstanceRecord) throws {
         try instance.insert(db)
         mirror?.note(.instance(instance))
+        written?.records[instance.id] = instance
     }
 
     public func deleteInstance(id: String) throws {
         _ = try InstanceRecord.deleteOne(db, key: id)
         try ResourceTagRecord.filter(Column("resourceType") == "instance" && Column("resourceId") == id).deleteAll(db)
         mirror?.note(.instanceDeleted(id))
+        written?.records[id] = .some(nil)
     }
 
     // MARK: RDS DB instances
@@ -353,4 +369,13 @@ public struct ResourceTransaction: ResourceReading {
     public func record(_ event: StoredEvent, deliveries: [DeliveryRecord]) throws {
         try db.recordOutbox(event, deliveries: deliveries)
     }
+}
+
+/// The instances one write has saved (nil: deleted), so that reading them back in the same
+/// write costs no query. Every write to `ec2Instance` goes through `ResourceTransaction`'s
+/// `insert`, `save`, `updateState` and `deleteInstance`, which keep it, as they keep the
+/// mirror's notes; the record saved is then the row. A fleet stop with no transition time reads
+/// every instance it just set stopping to complete its stop.
+final class WrittenInstances {
+    var records: [String: InstanceRecord?] = [:]
 }

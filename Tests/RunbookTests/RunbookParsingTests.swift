@@ -131,4 +131,19 @@ struct RunbookParsingTests {
         let resolved = Interpolation.resolve(input) { values[$0] }
         #expect(resolved == ["InstanceIds": ["i-1", "i-2"], "Text": "web-3-{{ unknown }}", "List": ["web"]])
     }
+
+    @Test("a sole reference: spaces and tabs around it and its name are trimmed, line breaks are not",
+          arguments: [
+              ("{{ InstanceId }}", "InstanceId"), ("  {{X}}\t", "X"), ("\u{00A0}{{ a }}\u{2003}", "a"), ("{{ }}", ""),
+              ("{{ a\n}}", "a\n"), ("{{ step.Output }}", "step.Output"),
+          ])
+    func soleReference(text: String, name: String) {
+        #expect(Interpolation.soleReference(text) == name)
+    }
+
+    @Test("not a sole reference: text around it, two of them, braces inside, too short",
+          arguments: ["x {{ a }}", "{{ a }} {{ b }}", "{{ a }}}}", "{{{{ a }}", "{{}}", "stopped", "\n{{ a }}", ""])
+    func notSoleReference(text: String) {
+        #expect(Interpolation.soleReference(text) == nil)
+    }
 }
