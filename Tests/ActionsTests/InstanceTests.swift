@@ -102,6 +102,29 @@ struct InstanceTests {
         #expect(missing?.code == "MissingParameter")
     }
 
+    @Test("instanceStates answers as DescribeInstances does: the states, its NotFound, its throttle faults")
+    func instanceStatesAsDescribeInstances() async throws {
+        let harness = try Harness()
+        try harness.declare()
+        _ = try await harness.simulator.stopInstances([Harness.web[0]], force: false)
+        let ids = [Harness.web[0], Harness.web[1], Harness.spare, Harness.web[1]]
+        let states = try await harness.simulator.instanceStates(ids)
+        let described = try await harness.simulator.describeInstances(InstanceQuery(ids: ids), page: .all).items
+        #expect(states == Dictionary(uniqueKeysWithValues: described.map { ($0.id, $0.state) }))
+        #expect(states == [Harness.web[0]: .stopping, Harness.web[1]: .running, Harness.spare: .stopped])
+        try harness.advance(20)
+        #expect(try await harness.simulator.instanceStates([Harness.web[0]]) == [Harness.web[0]: .stopped], "a due transition is caught up")
+
+        let unknown = await resourceError { _ = try await harness.simulator.instanceStates(["i-0123456789abcdef0", Harness.web[0], "i-00000000"]) }
+        #expect(unknown == ResourceError("InvalidInstanceID.NotFound", "The instance IDs 'i-0123456789abcdef0, i-00000000' do not exist"))
+        let malformed = await resourceError { _ = try await harness.simulator.instanceStates(["i-123"]) }
+        #expect(malformed?.code == "InvalidInstanceID.Malformed")
+        _ = try harness.addFault(Fault(kind: .throttle, service: .ec2, operation: "DescribeInstances", remaining: 1))
+        let throttled = await resourceError { _ = try await harness.simulator.instanceStates([Harness.web[0]]) }
+        #expect(throttled?.code == "RequestLimitExceeded")
+        #expect(try await harness.simulator.instanceStates([Harness.web[0]]) == [Harness.web[0]: .stopped], "the fault is used up")
+    }
+
     @Test("terminate: shutting-down, terminated, listed for an hour, then gone")
     func terminate() async throws {
         let harness = try Harness()

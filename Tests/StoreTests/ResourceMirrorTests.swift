@@ -169,4 +169,35 @@ struct ResourceMirrorTests {
         #expect(try mirrored.resourceRead { try $0.faults() }.isEmpty)
         try expectSame(mirrored, plain, "after writes from both")
     }
+
+    /// A write reads back the instances it wrote from what it saved (`WrittenInstances`), and
+    /// every other one from the table: both must be what the table then holds.
+    @Test func aWriteReadsBackWhatItWrote() throws {
+        let (mirrored, plain, directory) = try stores()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try mirrored.resourceWrite { tables in
+            for id in ["i-1", "i-2", "i-3"] { try tables.insert(instance(id)) }
+        }
+        let seen = try mirrored.resourceWrite { tables -> [[InstanceRecord]] in
+            var stopping = instance("i-1", state: "stopping", next: "stopped", at: 5)
+            stopping.changedAt = 4
+            try tables.updateState(stopping)
+            try tables.deleteInstance(id: "i-2")
+            try tables.insert(instance("i-4", state: "pending"))
+            let read = { try tables.instances(ids: ["i-1", "i-2", "i-3", "i-4", "i-1"]).sorted { $0.id < $1.id } }
+            let inside = try read()
+            var stopped = stopping
+            stopped.state = "stopped"
+            stopped.nextState = nil
+            stopped.nextStateAt = nil
+            try tables.save(stopped)
+            return [inside, try read()]
+        }
+        #expect(seen[0].map(\.id) == ["i-1", "i-3", "i-4"])
+        #expect(seen[0].map(\.state) == ["stopping", "running", "pending"])
+        #expect(seen[0].first?.nextStateAt == 5)
+        #expect(seen[1].map(\.state) == ["stopped", "running", "pending"])
+        let table = try plain.resourceRead { try $0.instances(ids: ["i-1", "i-2", "i-3", "i-4"]).sorted { $0.id < $1.id } }
+        #expect(table == seen[1])
+    }
 }
