@@ -72,16 +72,21 @@ struct AutomationEvents: Sendable {
 
     /// AWS's format in these events: `Nov 29, 2016 7:43:25 PM` (UTC).
     static func legacyTime(_ epoch: Double) -> String {
-        // From CalendarTime's ISO form, `yyyy-MM-ddTHH:mm:ssZ`, read from its end (a year may
-        // be longer): Foundation's Calendar cost more than the rest of an event.
-        let iso = Array(CalendarTime.format(Date(timeIntervalSince1970: epoch)).utf8)
-        let end = iso.count
-        func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + Int(iso[$1]) - 48 } }
-        let (year, month, day) = (number(0..<(end - 16)), number((end - 15)..<(end - 13)), number((end - 12)..<(end - 10)))
-        let (hour24, minute, second) = (number((end - 9)..<(end - 7)), number((end - 6)..<(end - 4)), number((end - 3)..<(end - 1)))
+        let f = CalendarTime.fields(Date(timeIntervalSince1970: epoch))
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        let hour = hour24 % 12 == 0 ? 12 : hour24 % 12
-        let two = { (value: Int) in value < 10 ? "0\(value)" : "\(value)" }
-        return "\(months[month - 1]) \(day), \(year) \(hour):\(two(minute)):\(two(second)) " + (hour24 < 12 ? "AM" : "PM")
+        let hour = f.hour % 12 == 0 ? 12 : f.hour % 12
+        var text = months[f.month - 1]
+        text += " "
+        text += String(f.day)
+        text += ", "
+        text += String(f.year)
+        text += " "
+        text += String(hour)
+        text += f.minute < 10 ? ":0" : ":"
+        text += String(f.minute)
+        text += f.second < 10 ? ":0" : ":"
+        text += String(f.second)
+        text += f.hour < 12 ? " AM" : " PM"
+        return text
     }
 }

@@ -13,29 +13,24 @@ import Synchronization
 /// Layout: 48 bits of Unix milliseconds, the version, 12 bits counting ids made in the same
 /// millisecond (so ids from one process always increase), the variant, 62 random bits.
 public enum TimeOrderedID {
-    private struct Clock {
-        var millisecond: UInt64 = 0
-        var sequence: UInt64 = 0
-    }
-
-    private static let clock = Mutex(Clock())
+    /// The last id's milliseconds (above) and sequence (the low 12 bits), as one number: the
+    /// next id's is the greater of now (sequence 0) and the last plus one, where a sequence
+    /// past 4,095 carries into the next millisecond. Taken with compare-and-exchange, not a
+    /// lock: every event and every step takes one, from many threads at once.
+    private static let last = Atomic<UInt64>(0)
 
     /// A new id, greater than every id this process made before.
     public static func next(now: Date = Date()) -> String {
-        let (millisecond, sequence) = clock.withLock { clock -> (UInt64, UInt64) in
-            let wall = UInt64(max(0, now.timeIntervalSince1970 * 1000))
-            if wall > clock.millisecond {
-                clock.millisecond = wall
-                clock.sequence = 0
-            } else {
-                clock.sequence += 1
-                if clock.sequence > 0xfff {   // 4,096 in one millisecond: borrow the next one
-                    clock.millisecond += 1
-                    clock.sequence = 0
-                }
-            }
-            return (clock.millisecond, clock.sequence)
+        let wall = (UInt64(max(0, now.timeIntervalSince1970 * 1000)) & 0xffff_ffff_ffff) << 12
+        var previous = last.load(ordering: .relaxed)
+        var stamp: UInt64
+        while true {
+            stamp = max(wall, previous + 1)
+            let (exchanged, original) = last.compareExchange(expected: previous, desired: stamp, ordering: .relaxed)
+            if exchanged { break }
+            previous = original
         }
+        let (millisecond, sequence) = (stamp >> 12, stamp & 0xfff)
         let high = (millisecond & 0xffff_ffff_ffff) << 16 | 0x7000 | sequence
         let low = (UInt64.random(in: 0...UInt64.max) & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000
         return format(high: high, low: low)

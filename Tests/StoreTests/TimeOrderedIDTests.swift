@@ -22,4 +22,14 @@ struct TimeOrderedIDTests {
         let first = try #require(UInt64(ids[0].replacingOccurrences(of: "-", with: "").prefix(12), radix: 16))
         #expect(first >= 1_764_547_200_123)
     }
+
+    @Test func threadsTakingThemAtOnceGetDistinctGrowingIds() async {
+        let instant = Date(timeIntervalSince1970: 1_764_547_200.5)
+        let lists = await withTaskGroup(of: [String].self) { group in
+            for _ in 0..<8 { group.addTask { (0..<2_000).map { _ in TimeOrderedID.next(now: instant) } } }
+            return await group.reduce(into: [[String]]()) { $0.append($1) }
+        }
+        #expect(Set(lists.joined()).count == 16_000)
+        for list in lists { #expect(list == list.sorted(), "each caller sees its ids grow") }
+    }
 }
