@@ -4,6 +4,8 @@ import GRDB
 // a second. GRDB's Codable path (a keyed container per record, a dictionary per row) cost more
 // than SQLite itself in the fleet benchmark; these map columns directly. The column lists are
 // the tables' (migration v6); `AutomationRecordRowTests` checks that they cover every column.
+// The values are GRDB's `DatabaseValue`s, made by concrete calls and bound by
+// `Statement.run(binding:)` (BoundStatement.swift).
 
 extension AutomationExecutionRecord {
     /// Every column, in the order `rowValues` gives them.
@@ -14,11 +16,15 @@ extension AutomationExecutionRecord {
         "content", "contentFormat", "stopType", "tags", "updatedAt",
     ]
 
-    var rowValues: [(any DatabaseValueConvertible)?] {
-        [id, documentName, documentVersion, status, mode, parameters, values, outputs, failureMessage,
-         startTime, endTime, parentId, target, clientToken, requestFingerprint, executedBy, currentStepName,
-         currentAction, nextStep, targetParameterName, targets, maxConcurrency, maxErrors, resolvedTargets,
-         content, contentFormat, stopType, tags, updatedAt]
+    var rowValues: [DatabaseValue] {
+        [id.databaseValue, documentName.databaseValue, documentVersion.databaseValue, status.databaseValue,
+         mode.databaseValue, parameters.databaseValue, values.databaseValue, outputs.databaseValue,
+         failureMessage.databaseValue, startTime.databaseValue, endTime.databaseValue, parentId.databaseValue,
+         target.databaseValue, clientToken.databaseValue, requestFingerprint.databaseValue, executedBy.databaseValue,
+         currentStepName.databaseValue, currentAction.databaseValue, nextStep.databaseValue,
+         targetParameterName.databaseValue, targets.databaseValue, maxConcurrency.databaseValue, maxErrors.databaseValue,
+         resolvedTargets.databaseValue, content.databaseValue, contentFormat.databaseValue, stopType.databaseValue,
+         tags.databaseValue, updatedAt.databaseValue]
     }
 
     /// Inserts the execution, or rewrites every column of the row with its id.
@@ -34,8 +40,10 @@ extension AutomationExecutionRecord {
         "stopType", "updatedAt",
     ]
 
-    var progressValues: [(any DatabaseValueConvertible)?] {
-        [status, outputs, failureMessage, endTime, currentStepName, currentAction, nextStep, resolvedTargets, stopType, updatedAt, id]
+    var progressValues: [DatabaseValue] {
+        [status.databaseValue, outputs.databaseValue, failureMessage.databaseValue, endTime.databaseValue,
+         currentStepName.databaseValue, currentAction.databaseValue, nextStep.databaseValue, resolvedTargets.databaseValue,
+         stopType.databaseValue, updatedAt.databaseValue, id.databaseValue]
     }
 
     static let updateProgressSQL = SQLText.update(table: databaseTableName, columns: progressColumns, key: ["id"])
@@ -64,10 +72,12 @@ extension AutomationStepRecord {
         "isCancelWorkflow", "updatedAt",
     ]
 
-    var rowValues: [(any DatabaseValueConvertible)?] {
-        [executionId, sequence, stepExecutionId, stepName, action, status, inputs, outputs, response,
-         responseCode, failureMessage, failureDetails, startTime, endTime, attempts, state, nextStep,
-         isCancelWorkflow, updatedAt]
+    var rowValues: [DatabaseValue] {
+        [executionId.databaseValue, sequence.databaseValue, stepExecutionId.databaseValue, stepName.databaseValue,
+         action.databaseValue, status.databaseValue, inputs.databaseValue, outputs.databaseValue, response.databaseValue,
+         responseCode.databaseValue, failureMessage.databaseValue, failureDetails.databaseValue, startTime.databaseValue,
+         endTime.databaseValue, attempts.databaseValue, state.databaseValue, nextStep.databaseValue,
+         isCancelWorkflow.databaseValue, updatedAt.databaseValue]
     }
 
     static let upsertSQL = SQLText.upsert(table: databaseTableName, columns: columnNames, key: ["executionId", "sequence"])
@@ -78,9 +88,11 @@ extension AutomationStepRecord {
         "nextStep", "updatedAt",
     ]
 
-    var progressValues: [(any DatabaseValueConvertible)?] {
-        [status, outputs, response, responseCode, failureMessage, failureDetails, endTime, attempts, state, nextStep, updatedAt,
-         executionId, sequence]
+    var progressValues: [DatabaseValue] {
+        [status.databaseValue, outputs.databaseValue, response.databaseValue, responseCode.databaseValue,
+         failureMessage.databaseValue, failureDetails.databaseValue, endTime.databaseValue, attempts.databaseValue,
+         state.databaseValue, nextStep.databaseValue, updatedAt.databaseValue, executionId.databaseValue,
+         sequence.databaseValue]
     }
 
     static let updateProgressSQL = SQLText.update(table: databaseTableName, columns: progressColumns, key: ["executionId", "sequence"])

@@ -89,7 +89,7 @@ extension SchedulerDatabase {
                db.cachedStatement(sql: "SELECT * FROM automationExecution WHERE clientToken = ?"), arguments: [token]) {
             return .existing(existing)
         }
-        try db.cachedStatement(sql: AutomationExecutionRecord.insertSQL).execute(arguments: StatementArguments(execution.rowValues))
+        try db.cachedStatement(sql: AutomationExecutionRecord.insertSQL).run(binding: execution.rowValues)
         try write(outbox, db)
         return .inserted
     }
@@ -114,16 +114,15 @@ extension SchedulerDatabase {
             // Cached statements (see AutomationRecords+Rows.swift): the columns a run changes
             // when the row exists (it nearly always does), the whole row when it does not.
             if let execution {
-                try db.cachedStatement(sql: AutomationExecutionRecord.updateProgressSQL)
-                    .execute(arguments: StatementArguments(execution.progressValues))
+                try db.cachedStatement(sql: AutomationExecutionRecord.updateProgressSQL).run(binding: execution.progressValues)
                 if db.changesCount == 0 {
-                    try db.cachedStatement(sql: AutomationExecutionRecord.upsertSQL).execute(arguments: StatementArguments(execution.rowValues))
+                    try db.cachedStatement(sql: AutomationExecutionRecord.upsertSQL).run(binding: execution.rowValues)
                 }
             }
             for step in steps {
-                try db.cachedStatement(sql: AutomationStepRecord.updateProgressSQL).execute(arguments: StatementArguments(step.progressValues))
+                try db.cachedStatement(sql: AutomationStepRecord.updateProgressSQL).run(binding: step.progressValues)
                 if db.changesCount == 0 {
-                    try db.cachedStatement(sql: AutomationStepRecord.upsertSQL).execute(arguments: StatementArguments(step.rowValues))
+                    try db.cachedStatement(sql: AutomationStepRecord.upsertSQL).run(binding: step.rowValues)
                 }
             }
             try Self.write(outbox, db)

@@ -215,9 +215,10 @@ public struct ResourceTransaction: ResourceReading {
             UPDATE ec2Instance SET state = ?, stateTransitionReason = ?, stateReasonCode = ?, stateReasonMessage = ?,
                 nextState = ?, nextStateAt = ?, transitionCause = ?, changedAt = ? WHERE id = ?
             """)
-        try statement.execute(arguments: [instance.state, instance.stateTransitionReason, instance.stateReasonCode,
-                                          instance.stateReasonMessage, instance.nextState, instance.nextStateAt, instance.transitionCause,
-                                          instance.changedAt, instance.id])
+        try statement.run(binding: [instance.state.databaseValue, instance.stateTransitionReason.databaseValue,
+                                    instance.stateReasonCode.databaseValue, instance.stateReasonMessage.databaseValue,
+                                    instance.nextState.databaseValue, instance.nextStateAt.databaseValue,
+                                    instance.transitionCause.databaseValue, instance.changedAt.databaseValue, instance.id.databaseValue])
         mirror?.note(.instance(instance))
         written?.records[instance.id] = instance
     }

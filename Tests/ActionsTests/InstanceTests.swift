@@ -98,6 +98,10 @@ struct InstanceTests {
         #expect(two == ResourceError("InvalidInstanceID.NotFound", "The instance IDs 'i-0123456789abcdef0, i-00000000' do not exist"))
         let malformed = await resourceError { _ = try await harness.simulator.startInstances(["i-123"]) }
         #expect(malformed == ResourceError("InvalidInstanceID.Malformed", #"Invalid id: "i-123""#))
+        for id in ["i-0123456789ABCDEF0", "i-０１２３４５６７", "x-01234567", "i-012345678", "i-0123456g", "I-01234567"] {
+            let refused = await resourceError { _ = try await harness.simulator.startInstances([id]) }
+            #expect(refused?.code == "InvalidInstanceID.Malformed", "\(id)")
+        }
         let missing = await resourceError { _ = try await harness.simulator.startInstances([]) }
         #expect(missing?.code == "MissingParameter")
     }

@@ -40,7 +40,7 @@ struct AutomationRecordRowTests {
 
     func fullExecutionRow() -> Row {
         Row(Dictionary(uniqueKeysWithValues: zip(AutomationExecutionRecord.columnNames,
-                                                  execution(status: "Pending").rowValues.map { $0?.databaseValue ?? .null })))
+                                                  execution(status: "Pending").rowValues)))
     }
 
     @Test func insertUpsertAndReadBackEveryColumn() throws {
