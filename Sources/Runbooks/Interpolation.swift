@@ -21,7 +21,7 @@ public enum Interpolation {
     }
 
     /// `text` without the spaces at its ends: tabs and Unicode's space separators, the set
-    /// Foundation calls `whitespaces` (line breaks stay).
+    /// Foundation calls `whitespaces` (line breaks stay). Every reference's name is trimmed so.
     static func trimmingSpaces(_ text: Substring) -> Substring {
         func isSpace(_ scalar: Unicode.Scalar) -> Bool { scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator }
         let scalars = text.unicodeScalars
@@ -57,7 +57,7 @@ public enum Interpolation {
         guard text.utf8.contains(UInt8(ascii: "{")) else { return found }
         var rest = Substring(text)
         while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
-            found.append(rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces))
+            found.append(String(trimmingSpaces(rest[open.upperBound..<close.lowerBound])))
             rest = rest[close.upperBound...]
         }
         return found
@@ -76,7 +76,7 @@ public enum Interpolation {
             var rest = Substring(text)
             while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
                 output += rest[..<open.lowerBound]
-                let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+                let name = String(trimmingSpaces(rest[open.upperBound..<close.lowerBound]))
                 switch lookup(name) {
                 case .string(let s)?: output += s
                 case let other?: output += other.serialized(sortingKeys: true)
