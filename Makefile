@@ -44,6 +44,7 @@ bench: deps
 	$(SWIFT) build -c release --product EventBusBenchmark
 	$(SWIFT) build -c release --product DaemonBenchmark
 	$(SWIFT) build -c release --product schedulerd
+	$(SWIFT) build -c release --product StackFloor
 	.build/release/CalendarBenchmark
 	.build/release/EventBusBenchmark
 	.build/release/DaemonBenchmark

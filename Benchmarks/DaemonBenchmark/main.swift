@@ -52,6 +52,33 @@ let p50 = samples[samples.count / 2], p99 = samples[min(samples.count - 1, sampl
 print("transition lateness, \(samples.count) transitions on the real clock over 40 s: p50 \(fmt(p50 * 1000)) ms, "
       + "p99 \(fmt(p99 * 1000)) ms, max \(fmt(samples.last! * 1000)) ms (target p99 < 10 ms) \(verdict(p99 < 0.010))")
 
+/// Resident memory of a program 8 s after it starts (it has settled and sleeps), from /proc.
+struct ResidentMemory {
+    let rssMB: Double, anonymousMB: Double, fileMB: Double
+    var summary: String {
+        "\(fmt(rssMB, 1)) MB (anonymous \(fmt(anonymousMB, 1)) MB, file-backed \(fmt(fileMB, 1)) MB: code and data mapped from files)"
+    }
+}
+
+func idleResidentMemory(_ executable: String, arguments: [String]) async throws -> ResidentMemory? {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    try await Task.sleep(for: .seconds(8))
+    let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+    func field(_ name: String) -> Double? {
+        status.split(separator: "\n").first { $0.hasPrefix(name + ":") }.flatMap { Double($0.split(separator: " ").dropFirst().first ?? "") }
+    }
+    let measured = field("VmRSS").map { ResidentMemory(rssMB: $0 / 1024, anonymousMB: (field("RssAnon") ?? .nan) / 1024,
+                                                       fileMB: (field("RssFile") ?? .nan) / 1024) }
+    process.terminate()
+    process.waitUntilExit()
+    return measured
+}
+
 // 2. Idle memory: the release daemon with 100 calendars and 1,000 rules, after it settles.
 let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let binary = repository.appendingPathComponent(".build/release/schedulerd").path
@@ -76,28 +103,30 @@ if FileManager.default.isExecutableFile(atPath: binary) {
         yaml += "  - name: rule-\(i)\n    event_pattern: '\(pattern)'\n    targets:\n      - id: log\n        log: true\n"
     }
     try yaml.write(toFile: idle + "/schedulerd.yaml", atomically: true, encoding: .utf8)
-    let daemon = Process()
-    daemon.executableURL = URL(fileURLWithPath: binary)
-    daemon.arguments = ["serve", "--config", idle + "/schedulerd.yaml"]
-    daemon.standardOutput = FileHandle.nullDevice
-    daemon.standardError = FileHandle.nullDevice
-    try daemon.run()
-    try await Task.sleep(for: .seconds(8))
-    let status = (try? String(contentsOfFile: "/proc/\(daemon.processIdentifier)/status", encoding: .utf8)) ?? ""
-    func field(_ name: String) -> Double? {
-        status.split(separator: "\n").first { $0.hasPrefix(name + ":") }.flatMap { Double($0.split(separator: " ").dropFirst().first ?? "") }
-    }
-    let rssKB = field("VmRSS"), anonKB = field("RssAnon") ?? .nan, fileKB = field("RssFile") ?? .nan
-    daemon.terminate()
-    daemon.waitUntilExit()
-    if let rssKB {
-        print("idle resident memory, release daemon with 100 calendars and 1,000 rules: \(fmt(rssKB / 1024, 1)) MB "
-              + "(anonymous \(fmt(anonKB / 1024, 1)) MB, file-backed \(fmt(fileKB / 1024, 1)) MB: shared libraries, ICU data) "
-              + "(target < 40 MB) \(verdict(rssKB / 1024 < 40))")
+    if let daemon = try await idleResidentMemory(binary, arguments: ["serve", "--config", idle + "/schedulerd.yaml"]) {
+        print("idle resident memory, release daemon with 100 calendars and 1,000 rules: \(daemon.summary) "
+              + "(target < 40 MB) \(verdict(daemon.rssMB < 40))")
     } else {
-        print("idle resident memory: not measured (the daemon exited early with status \(daemon.terminationStatus))")
+        print("idle resident memory: not measured (the daemon exited early)")
     }
 } else {
     print("idle resident memory: not measured (build the release daemon first: swift build -c release --product schedulerd)")
+}
+
+// 3. The floor under that figure: Foundation, GRDB, libical and Hummingbird alone (StackFloor).
+let floorBinary = repository.appendingPathComponent(".build/release/StackFloor").path
+if FileManager.default.isExecutableFile(atPath: floorBinary) {
+    let floorDirectory = directory + "/floor"
+    try FileManager.default.createDirectory(atPath: floorDirectory, withIntermediateDirectories: true)
+    if let floor = try await idleResidentMemory(floorBinary, arguments: [floorDirectory]) {
+        print("idle resident memory of the fixed stack alone (StackFloor: Foundation, GRDB, libical, Hummingbird): \(floor.summary)")
+    }
+    // The same, with libical parsing and expanding the daemon's 100 calendars.
+    if FileManager.default.fileExists(atPath: directory + "/idle/calendars"),
+       let floor = try await idleResidentMemory(floorBinary, arguments: [floorDirectory, directory + "/idle/calendars"]) {
+        print("  the same with libical parsing and expanding the 100 calendars over a year: \(floor.summary)")
+    }
+} else {
+    print("stack floor: not measured (swift build -c release --product StackFloor)")
 }
 print("pattern matching: see EventBusBenchmark (make bench runs it)")

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import EventBus
 import Logging
 
@@ -29,7 +26,7 @@ struct TargetRunner: Sendable {
         case .command:
             return await runCommand(target.argv ?? [], payload: payload, timeout: target.timeoutSeconds, key: idempotencyKey, rule: rule)
         case .webhook:
-            return await post(payload, to: target.url ?? "", timeout: target.timeoutSeconds, key: idempotencyKey)
+            return await WebhookPoster.post(payload, to: target.url ?? "", timeout: target.timeoutSeconds, idempotencyKey: idempotencyKey)
         case .automation:
             return await startAutomation(payload, target: target, key: idempotencyKey, rule: rule)
         }
@@ -108,22 +105,5 @@ struct TargetRunner: Sendable {
         }
         if collected.2 { return Outcome(succeeded: false, output: "killed by signal \(collected.0) (timeout \(timeout) s); \(collected.1)") }
         return Outcome(succeeded: collected.0 == 0, output: collected.0 == 0 ? collected.1 : "exit status \(collected.0); \(collected.1)")
-    }
-
-    private func post(_ payload: String, to address: String, timeout: Double, key: String) async -> Outcome {
-        guard let url = URL(string: address) else { return Outcome(succeeded: false, output: "bad URL \(address)") }
-        var request = URLRequest(url: url, timeoutInterval: timeout)
-        request.httpMethod = "POST"
-        request.httpBody = Data(payload.utf8)
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(key, forHTTPHeaderField: "Idempotency-Key")
-        do {
-            let (data, response) = try await URLSession.shared.data(for: request)
-            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            let body = String(decoding: data.prefix(4096), as: UTF8.self)
-            return Outcome(succeeded: (200..<300).contains(status), output: "HTTP \(status) \(body)")
-        } catch {
-            return Outcome(succeeded: false, output: "POST \(address) failed: \(error.localizedDescription)")
-        }
     }
 }

@@ -1,4 +1,4 @@
-import Daemon
+@testable import Daemon
 import Foundation
 import GRDB
 import HTTPTypes
@@ -49,6 +49,21 @@ final class WebhookReceiver: Sendable {
                 return left > 0
             }
             return Response(status: fail ? .serviceUnavailable : .ok)
+        }
+        // Misbehaving receivers for the poster's own tests.
+        router.post("/slow") { _, _ -> Response in
+            try await Task.sleep(for: .seconds(30))
+            return Response(status: .ok)
+        }
+        router.post("/dribble") { _, _ -> Response in
+            Response(status: .ok, body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: "first chunk"))
+                try await Task.sleep(for: .seconds(30))
+                try await writer.finish(nil)
+            })
+        }
+        router.post("/big") { _, _ -> Response in
+            Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(repeating: UInt8(ascii: "x"), count: 100_000)))
         }
         let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                                       onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
@@ -113,5 +128,90 @@ struct WebhookDeliveryTests {
             #expect(request.idempotencyKey == "\(event.id):hook")
             #expect(request.contentType?.hasPrefix("application/json") == true)
         }
+    }
+}
+
+@Suite("Webhook poster")
+struct WebhookPosterTests {
+    /// How long a call took on the real clock: the poster's timeout must end the exchange,
+    /// not the receiver's 30 s sleep.
+    private func timed(_ body: () async -> TargetRunner.Outcome) async -> (TargetRunner.Outcome, Duration) {
+        let start = ContinuousClock.now
+        let outcome = await body()
+        return (outcome, ContinuousClock.now - start)
+    }
+
+    @Test("a receiver that never answers is cut off at the target's timeout")
+    func noAnswerTimesOut() async throws {
+        let receiver = try await WebhookReceiver(failures: 0)
+        defer { receiver.stop() }
+        let (outcome, took) = await timed {
+            await WebhookPoster.post("{}", to: "http://127.0.0.1:\(receiver.port)/slow", timeout: 0.3, idempotencyKey: "k")
+        }
+        #expect(!outcome.succeeded)
+        #expect(!outcome.permanent)
+        #expect(outcome.output.contains("timed out after 0.3 s"), "\(outcome.output)")
+        #expect(took < .seconds(10))
+    }
+
+    @Test("a receiver that sends its head and then stalls the body is cut off at the same timeout")
+    func stalledBodyTimesOut() async throws {
+        let receiver = try await WebhookReceiver(failures: 0)
+        defer { receiver.stop() }
+        let (outcome, took) = await timed {
+            await WebhookPoster.post("{}", to: "http://127.0.0.1:\(receiver.port)/dribble", timeout: 0.5, idempotencyKey: "k")
+        }
+        #expect(!outcome.succeeded)
+        #expect(outcome.output.contains("timed out after 0.5 s"), "\(outcome.output)")
+        #expect(took < .seconds(10))
+    }
+
+    @Test("an https address whose server speaks plain HTTP fails in the TLS handshake, with the reason")
+    func httpsToPlainServerFails() async throws {
+        let receiver = try await WebhookReceiver(failures: 0)
+        defer { receiver.stop() }
+        let outcome = await WebhookPoster.post("{}", to: "https://127.0.0.1:\(receiver.port)/hook", timeout: 5, idempotencyKey: "k")
+        #expect(!outcome.succeeded)
+        #expect(outcome.output.hasPrefix("POST https://127.0.0.1:\(receiver.port)/hook failed:"), "\(outcome.output)")
+        #expect(receiver.requests.isEmpty)
+    }
+
+    @Test("a long response body is kept to its first 4096 bytes; a timeout of centuries is taken as a day, not a trap")
+    func longBodyTruncated() async throws {
+        let receiver = try await WebhookReceiver(failures: 0)
+        defer { receiver.stop() }
+        let outcome = await WebhookPoster.post("{}", to: "http://127.0.0.1:\(receiver.port)/big", timeout: 1e12, idempotencyKey: "k")
+        #expect(outcome.succeeded)
+        #expect(outcome.output == "HTTP 200 " + String(repeating: "x", count: WebhookPoster.keptBodyBytes))
+    }
+
+    /// A loopback port that nothing listens on: bound by the kernel's choice, then closed.
+    private static func closedPort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+        }
+        try #require(bound)
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    @Test("a refused connection fails and is retried; an address that is not http or https fails for good")
+    func unreachableAndNonHTTP() async throws {
+        let port = try Self.closedPort()
+        let refused = await WebhookPoster.post("{}", to: "http://127.0.0.1:\(port)/hook", timeout: 0.5, idempotencyKey: "k")
+        #expect(!refused.succeeded)
+        #expect(!refused.permanent)
+        #expect(refused.output.hasPrefix("POST http://127.0.0.1:\(port)/hook failed:"), "\(refused.output)")
+        #expect(refused.output.contains("Connection refused"), "\(refused.output)")
+
+        let socket = await WebhookPoster.post("{}", to: "unix:///run/schedulerd.sock", timeout: 5, idempotencyKey: "k")
+        #expect(!socket.succeeded)
+        #expect(socket.permanent)
+        #expect(socket.output.contains("starts with http:// or https://"))
     }
 }
