@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
+import SchedulerCore
 
 /// POSTs an event to a webhook target through AsyncHTTPClient on the daemon's NIO event
 /// loops. Not URLSession: on Linux that is FoundationNetworking over libcurl, which loads
@@ -10,30 +11,46 @@ enum WebhookPoster {
     /// At most this much of the response body is kept in the delivery's output.
     static let keptBodyBytes = 4096
 
-    /// The shared client's settings (redirects, decompression) but no retried connection
-    /// attempts: a refused connection fails the attempt at once with its reason, and the
-    /// delivery's own backoff decides when to try again. Lives as long as the process.
-    static let client: HTTPClient = {
-        var configuration = HTTPClient.Configuration.singletonConfiguration
-        configuration.connectionPool.retryConnectionEstablishment = false
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-    }()
+    /// One client per proxy (nil: direct), each with the shared client's settings (redirects,
+    /// decompression) but no retried connection attempts: a refused connection fails the
+    /// attempt at once with its reason, and the delivery's own backoff decides when to try
+    /// again. They live as long as the process. A redirect stays on the client it started on.
+    private static let clients = BlockingLock<[HTTPClient.Configuration.Proxy?: HTTPClient]>([:])
+
+    static func client(through proxy: HTTPClient.Configuration.Proxy?) -> HTTPClient {
+        clients.withLock { clients in
+            if let client = clients[proxy] { return client }
+            var configuration = HTTPClient.Configuration.singletonConfiguration
+            configuration.connectionPool.retryConnectionEstablishment = false
+            configuration.proxy = proxy
+            let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+            clients[proxy] = client
+            return client
+        }
+    }
 
     /// The timeout bounds the whole exchange, the response body included (AsyncHTTPClient's
     /// own deadline ends once the response head has arrived).
-    static func post(_ payload: String, to address: String, timeout: Double, idempotencyKey: String) async -> TargetRunner.Outcome {
+    static func post(_ payload: String, to address: String, timeout: Double, idempotencyKey: String,
+                     proxies: WebhookProxySettings = .process) async -> TargetRunner.Outcome {
         let request: HTTPClientRequest
         do {
             request = try makeRequest(payload, to: address, idempotencyKey: idempotencyKey)
         } catch {
             return TargetRunner.Outcome(succeeded: false, output: error.reason, permanent: true)
         }
+        let client: HTTPClient
+        switch proxies.proxy(for: address) {
+        case nil: client = Self.client(through: nil)
+        case .success(let proxy): client = Self.client(through: proxy)
+        case .failure(let unusable): return TargetRunner.Outcome(succeeded: false, output: "POST \(address): \(unusable.reason)")
+        }
         // A day at most: the configuration takes any duration, and nanoseconds past Int64 trap.
         let seconds = min(max(timeout, 0.001), 86_400)
         let deadline = NIODeadline.now() + .nanoseconds(Int64(seconds * 1e9))
         do {
             return try await withThrowingTaskGroup(of: TargetRunner.Outcome?.self) { group in
-                group.addTask { try await exchange(request, deadline: deadline) }
+                group.addTask { try await exchange(request, on: client, deadline: deadline) }
                 group.addTask {
                     try await Task.sleep(for: .seconds(seconds))
                     return nil
@@ -68,7 +85,7 @@ enum WebhookPoster {
         return request
     }
 
-    private static func exchange(_ request: HTTPClientRequest, deadline: NIODeadline) async throws -> TargetRunner.Outcome {
+    private static func exchange(_ request: HTTPClientRequest, on client: HTTPClient, deadline: NIODeadline) async throws -> TargetRunner.Outcome {
         let response = try await client.execute(request, deadline: deadline)
         var kept = ByteBuffer()
         for try await chunk in response.body {

@@ -215,3 +215,173 @@ struct WebhookPosterTests {
         #expect(socket.output.contains("starts with http:// or https://"))
     }
 }
+
+/// A real HTTP proxy on a loopback port that tunnels CONNECT requests, as squid or tinyproxy
+/// do, and records each request head it was sent.
+final class ConnectProxy: @unchecked Sendable {
+    let port: Int
+    private let listener: Int32
+    private let heads = Mutex<[String]>([])
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let listening = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, length) == 0 && listen(descriptor, 16) == 0 && getsockname(descriptor, $0, &length) == 0
+            }
+        }
+        try #require(listening)
+        listener = descriptor
+        port = Int(UInt16(bigEndian: address.sin_port))
+        Thread.detachNewThread { [self] in
+            while true {
+                let client = accept(descriptor, nil, nil)
+                if client < 0 { return }
+                Thread.detachNewThread { self.tunnel(client) }
+            }
+        }
+    }
+
+    var requestHeads: [String] { heads.withLock { $0 } }
+
+    func stop() {
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
+
+    private func tunnel(_ client: Int32) {
+        var head: [UInt8] = []
+        var byte: UInt8 = 0
+        while head.count < 8192, read(client, &byte, 1) == 1 {
+            head.append(byte)
+            if head.suffix(4) == [13, 10, 13, 10] { break }
+        }
+        let text = String(decoding: head, as: UTF8.self)
+        heads.withLock { $0.append(text) }
+        let requestLine = text.split(separator: "\r\n").first?.split(separator: " ") ?? []
+        guard requestLine.count == 3, requestLine[0] == "CONNECT", let port = requestLine[1].split(separator: ":").last.flatMap({ UInt16($0) }) else {
+            _ = "HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n".withCString { write(client, $0, strlen($0)) }
+            close(client)
+            return
+        }
+        let upstream = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = port.bigEndian
+        let connected = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+        let reply = connected ? "HTTP/1.1 200 Connection established\r\n\r\n" : "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n"
+        _ = reply.withCString { write(client, $0, strlen($0)) }
+        guard connected else {
+            close(upstream)
+            close(client)
+            return
+        }
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            Self.pump(from: upstream, to: client)
+            done.signal()
+        }
+        Self.pump(from: client, to: upstream)
+        done.wait()
+        close(upstream)
+        close(client)
+    }
+
+    private static func pump(from source: Int32, to destination: Int32) {
+        var buffer = [UInt8](repeating: 0, count: 16_384)
+        while true {
+            let count = read(source, &buffer, buffer.count)
+            if count <= 0 || write(destination, buffer, count) != count { break }
+        }
+        shutdown(destination, Int32(SHUT_WR))
+    }
+}
+
+@Suite("Webhook proxies")
+struct WebhookProxyTests {
+    private func host(_ settings: WebhookProxySettings, _ address: String) -> String? {
+        switch settings.proxy(for: address) {
+        case nil: nil
+        case .success(let proxy): "\(proxy.host):\(proxy.port)"
+        case .failure(let unusable): "unusable: \(unusable.reason)"
+        }
+    }
+
+    @Test("curl's variables: http_proxy in lower case only, https_proxy in either, all_proxy behind both, port 1080 by default")
+    func variables() {
+        let lowerOnly = WebhookProxySettings(environment: ["HTTP_PROXY": "http://upper:1", "https_proxy": "proxy.example"])
+        #expect(host(lowerOnly, "http://hooks.example.com/x") == nil)
+        #expect(host(lowerOnly, "https://hooks.example.com/x") == "proxy.example:1080")
+
+        let both = WebhookProxySettings(environment: ["http_proxy": "http://web:3128", "HTTPS_PROXY": "http://tls:3129", "all_proxy": "http://any:9"])
+        #expect(host(both, "http://a.example/x") == "web:3128")
+        #expect(host(both, "https://a.example/x") == "tls:3129")
+
+        let fallback = WebhookProxySettings(environment: ["ALL_PROXY": "http://any:9"])
+        #expect(host(fallback, "http://a.example/x") == "any:9")
+        #expect(host(fallback, "https://a.example/x") == "any:9")
+
+        #expect(host(WebhookProxySettings(environment: [:]), "https://a.example/x") == nil)
+        #expect(host(WebhookProxySettings(environment: ["https_proxy": "  "]), "https://a.example/x") == nil)
+    }
+
+    @Test("no_proxy: a host, the names under a domain with or without its dot, and * for all")
+    func noProxy() {
+        let settings = WebhookProxySettings(environment: ["https_proxy": "http://p:1", "NO_PROXY": "localhost, .internal.example,example.org"])
+        #expect(host(settings, "https://localhost:8443/x") == nil)
+        #expect(host(settings, "https://hooks.internal.example/x") == nil)
+        #expect(host(settings, "https://internal.example/x") == nil)
+        #expect(host(settings, "https://EXAMPLE.org/x") == nil)
+        #expect(host(settings, "https://sub.example.org/x") == nil)
+        #expect(host(settings, "https://notexample.org/x") == "p:1")
+        #expect(host(settings, "https://hooks.example.com/x") == "p:1")
+        #expect(host(WebhookProxySettings(environment: ["https_proxy": "http://p:1", "no_proxy": "*"]), "https://a.example/x") == nil)
+    }
+
+    @Test("a proxy value that cannot be used fails the webhook with the variable's name, and credentials become Basic authorization")
+    func unusableAndCredentials() async {
+        let socks = WebhookProxySettings(environment: ["https_proxy": "socks5://p:1080"])
+        #expect(host(socks, "https://a.example/x") == "unusable: https_proxy 'socks5://p:1080': only http:// proxies are supported")
+        let outcome = await WebhookPoster.post("{}", to: "https://a.example/x", timeout: 1, idempotencyKey: "k", proxies: socks)
+        #expect(!outcome.succeeded)
+        #expect(outcome.output == "POST https://a.example/x: https_proxy 'socks5://p:1080': only http:// proxies are supported")
+
+        let empty = WebhookProxySettings(environment: ["http_proxy": "http://:3128"])
+        #expect(host(empty, "http://a.example/x")?.hasPrefix("unusable: http_proxy 'http://:3128' is not a proxy address") == true)
+
+        let credentials = WebhookProxySettings(environment: ["https_proxy": "http://ops:s%40cret@p:3128"])
+        guard case .success(let proxy) = credentials.proxy(for: "https://a.example/x") else {
+            Issue.record("no proxy")
+            return
+        }
+        #expect(proxy.authorization == .basic(username: "ops", password: "s@cret"))
+    }
+
+    @Test("a webhook goes through the proxy with CONNECT and arrives; a host in no_proxy goes direct")
+    func throughARealProxy() async throws {
+        let receiver = try await WebhookReceiver(failures: 0)
+        defer { receiver.stop() }
+        let proxy = try ConnectProxy()
+        defer { proxy.stop() }
+        let address = "http://127.0.0.1:\(receiver.port)/hook"
+        let settings = WebhookProxySettings(environment: ["http_proxy": "http://127.0.0.1:\(proxy.port)"])
+        let outcome = await WebhookPoster.post(#"{"via":"proxy"}"#, to: address, timeout: 5, idempotencyKey: "k1", proxies: settings)
+        #expect(outcome.succeeded, "\(outcome.output)")
+        #expect(proxy.requestHeads.count == 1)
+        #expect(proxy.requestHeads.first?.hasPrefix("CONNECT 127.0.0.1:\(receiver.port) HTTP/1.1\r\n") == true)
+        #expect(receiver.requests.map(\.body) == [#"{"via":"proxy"}"#])
+
+        let bypass = WebhookProxySettings(environment: ["http_proxy": "http://127.0.0.1:\(proxy.port)", "no_proxy": "127.0.0.1"])
+        let direct = await WebhookPoster.post(#"{"via":"direct"}"#, to: address, timeout: 5, idempotencyKey: "k2", proxies: bypass)
+        #expect(direct.succeeded, "\(direct.output)")
+        #expect(proxy.requestHeads.count == 1)
+        #expect(receiver.requests.map(\.body) == [#"{"via":"proxy"}"#, #"{"via":"direct"}"#])
+    }
+}
