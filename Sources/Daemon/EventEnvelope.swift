@@ -69,8 +69,14 @@ public struct EventEnvelope: Sendable {
     /// `Calendar State Change` from `aws.ssm`, with AWS's detail (`state`, `atTime`,
     /// `nextTransitionTime`) plus `catchUp: true` when the transition was missed.
     public static func calendarStateChange(_ emission: Emission, account: String, region: String) throws -> EventEnvelope {
-        var detail = "{\"state\":\(JSONText.string(emission.state.rawValue)),\"atTime\":\(JSONText.string(CalendarTime.format(emission.at)))"
-        if let next = emission.nextTransition { detail += ",\"nextTransitionTime\":\(JSONText.string(CalendarTime.format(next)))" }
+        var detail = "{\"state\":"
+        JSONValue.writeQuoted(emission.state.rawValue, to: &detail)
+        detail += ",\"atTime\":"
+        JSONValue.writeQuoted(CalendarTime.format(emission.at), to: &detail)
+        if let next = emission.nextTransition {
+            detail += ",\"nextTransitionTime\":"
+            JSONValue.writeQuoted(CalendarTime.format(next), to: &detail)
+        }
         if emission.isCatchUp { detail += ",\"catchUp\":true" }
         detail += "}"
         return try EventEnvelope(detailType: "Calendar State Change", source: "aws.ssm", account: account, region: region,
@@ -81,9 +87,4 @@ public struct EventEnvelope: Sendable {
     public static func calendarARN(_ name: String, account: String, region: String) -> String {
         "arn:aws:ssm:\(region):\(account):document/\(name)"
     }
-}
-
-/// JSON text building for the few shapes written by hand (to keep AWS's field order).
-enum JSONText {
-    static func string(_ s: String) -> String { JSONValue.string(s).serialized() }
 }

@@ -90,6 +90,15 @@ public struct TargetDefinition: Codable, Sendable, Equatable {
         self.maximumEventAgeInSeconds = maximumEventAgeInSeconds
     }
 
+    /// An http or https URL with a host: what a webhook target may name. `PutTargets` checks
+    /// it, and so does every delivery (a stored target may predate a check). The configuration
+    /// file applies the same rule in its own module, with its line and column.
+    public static func isWebhookAddress(_ text: String) -> Bool {
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+              let host = components.host else { return false }
+        return (scheme == "http" || scheme == "https") && !host.isEmpty
+    }
+
     public static func encodeList(_ targets: [TargetDefinition]) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

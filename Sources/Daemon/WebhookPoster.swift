@@ -70,12 +70,11 @@ enum WebhookPoster {
 
     struct BadAddress: Error { let reason: String }
 
-    /// Only http and https: the address comes from a rule, and AsyncHTTPClient would also
-    /// accept a Unix socket path, which a webhook target is not.
+    /// Only http and https with a host (`TargetDefinition.isWebhookAddress`): AsyncHTTPClient
+    /// would also accept a Unix socket path, which a webhook target is not.
     static func makeRequest(_ payload: String, to address: String, idempotencyKey: String) throws(BadAddress) -> HTTPClientRequest {
-        let lowered = address.lowercased()
-        guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else {
-            throw BadAddress(reason: "bad URL \(address): a webhook address starts with http:// or https://")
+        guard TargetDefinition.isWebhookAddress(address) else {
+            throw BadAddress(reason: "bad URL \(address): a webhook address starts with http:// or https:// and names a host")
         }
         var request = HTTPClientRequest(url: address)
         request.method = .POST

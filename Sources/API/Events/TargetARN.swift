@@ -53,7 +53,7 @@ enum TargetARN {
             }
             return .success(TargetDefinition(id: id, kind: .command, argv: [resource]))
         case "webhook":
-            guard let url = URL(string: resource), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            guard TargetDefinition.isWebhookAddress(resource) else {
                 return .failure(APIError("ValidationException", "Target \(id): the webhook ARN must end in an http or https URL."))
             }
             return .success(TargetDefinition(id: id, kind: .webhook, url: resource))
